@@ -1,0 +1,96 @@
+"""Connecting to the Docker engine, and the labelled container lifecycle every run goes through."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import docker
+import docker.errors
+import requests.exceptions
+from docker.models.containers import Container
+
+from concbench_poly.config import CONTAINER_TMPFS, CONTAINER_USER, MANAGED_LABEL, Limits
+from concbench_poly.errors import EngineUnavailableError
+
+# Containers of one invocation also carry its run id, so a crashed run can be cleaned up selectively.
+RUN_ID_LABEL = "concbench-poly.run-id"
+CASE_LABEL = "concbench-poly.case"
+
+ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.ConnectionError)
+
+
+def connect(timeout_s: float = 10.0) -> docker.DockerClient:
+    """A client that has answered a ping; EngineUnavailableError says why not."""
+    try:
+        client = docker.from_env(timeout=int(timeout_s))
+        client.ping()
+    except ENGINE_ERRORS as exc:
+        raise EngineUnavailableError(
+            f"no Docker engine answers ({_first_line(exc)}); start dockerd or use --executor local"
+        ) from None
+    return client
+
+
+def engine_version(client: docker.DockerClient) -> str | None:
+    try:
+        version = client.version().get("Version")
+    except ENGINE_ERRORS:
+        return None
+    return str(version) if version else None
+
+
+def container_config(image: str, command: list[str], limits: Limits, labels: dict[str, str]) -> dict[str, Any]:
+    """Every isolation setting of a benchmark container, in one place (pure, so tests can read it)."""
+    return {
+        "image": image,
+        "command": command,
+        "cpuset_cpus": limits.cpuset,
+        "nano_cpus": limits.nano_cpus,
+        "mem_limit": limits.memory_bytes,
+        # Equal to mem_limit: no swap, so an over-limit run is OOM-killed instead of slowed down.
+        "memswap_limit": limits.memory_bytes,
+        "pids_limit": limits.pids,
+        "network_mode": "none",
+        "read_only": True,
+        "tmpfs": dict(CONTAINER_TMPFS),
+        "user": CONTAINER_USER,
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "labels": {MANAGED_LABEL: "true", **labels},
+    }
+
+
+@contextmanager
+def benchmark_container(
+    client: docker.DockerClient,
+    config: dict[str, Any],
+    *,
+    name: str,
+    keep: bool = False,
+) -> Iterator[Container]:
+    """Create a container and always remove it afterwards (unless keep), even if start fails or ^C."""
+    container = client.containers.create(name=name, **config)
+    try:
+        yield container
+    finally:
+        if not keep:
+            remove_quietly(container)
+
+
+def remove_quietly(container: Container) -> None:
+    try:
+        container.remove(force=True)
+    except docker.errors.NotFound:
+        pass
+
+
+def managed_containers(client: docker.DockerClient, run_id: str | None = None) -> list[Container]:
+    filters = [f"{MANAGED_LABEL}=true"] + ([f"{RUN_ID_LABEL}={run_id}"] if run_id else [])
+    return list(client.containers.list(all=True, filters={"label": filters}))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// writeTree creates files (path -> content) under root.
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestCgroupV2OwnPath(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"cgroup.controllers":                 "cpu memory cpuset\n",
+		"memory.peak":                        "999\n", // the mount root: must not be used
+		"bench/run1/memory.peak":             "123456\n",
+		"bench/run1/memory.max":              "536870912\n",
+		"bench/run1/cpu.max":                 "150000 100000\n",
+		"bench/run1/cpuset.cpus.effective":   "0\n",
+		"bench/run1/unrelated-file-for-test": "",
+	})
+	c := cgroupReader{mountRoot: root, selfCgroup: "0::/bench/run1\n"}
+	if v := c.version(); v != 2 {
+		t.Fatalf("version = %d, want 2", v)
+	}
+	if p := c.memoryPeak(); p == nil || *p != 123456 {
+		t.Errorf("memoryPeak = %v, want 123456", p)
+	}
+	info := c.info()
+	if info.MemoryLimitBytes == nil || *info.MemoryLimitBytes != 536870912 {
+		t.Errorf("memory limit = %v", info.MemoryLimitBytes)
+	}
+	if info.CPUQuotaCores == nil || *info.CPUQuotaCores != 1.5 {
+		t.Errorf("cpu quota = %v, want 1.5", info.CPUQuotaCores)
+	}
+	if info.Cpuset == nil || *info.Cpuset != "0" {
+		t.Errorf("cpuset = %v", info.Cpuset)
+	}
+}
+
+func TestCgroupV2FallbackToMountRootAndUnlimited(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"cgroup.controllers": "cpu memory\n",
+		"memory.peak":        "4096\n",
+		"memory.max":         "max\n",
+		"cpu.max":            "max 100000\n",
+	})
+	// Host path not visible inside the container: fall back to the mount root.
+	c := cgroupReader{mountRoot: root, selfCgroup: "0::/system.slice/docker-abc.scope\n"}
+	if p := c.memoryPeak(); p == nil || *p != 4096 {
+		t.Errorf("memoryPeak = %v, want 4096 from the mount root", p)
+	}
+	info := c.info()
+	if info.MemoryLimitBytes != nil || info.CPUQuotaCores != nil || info.Cpuset != nil {
+		t.Errorf("unlimited values not null: %+v", info)
+	}
+}
+
+func TestCgroupRootIsNull(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		// The true root cgroup: it never has memory.max (that is how it differs from a
+		// namespaced container's own cgroup, which also shows up as "0::/").
+		"cgroup.controllers": "memory\n",
+		"memory.peak":        "4096\n",
+	})
+	c := cgroupReader{mountRoot: root, selfCgroup: "0::/\n"}
+	if p := c.memoryPeak(); p != nil {
+		t.Errorf("memoryPeak = %d for the root cgroup, want null", *p)
+	}
+	if l := c.memoryLimit(); l != nil {
+		t.Errorf("memoryLimit = %d for the root cgroup, want null", *l)
+	}
+	if v := c.info().Version; v == nil || *v != 2 {
+		t.Errorf("version = %v, want 2", v)
+	}
+}
+
+func TestCgroupV1(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"memory/docker/abc/memory.max_usage_in_bytes": "777\n",
+		"memory/docker/abc/memory.limit_in_bytes":     "9223372036854771712\n",
+		"cpu,cpuacct/docker/abc/cpu.cfs_quota_us":     "50000\n",
+		"cpu,cpuacct/docker/abc/cpu.cfs_period_us":    "100000\n",
+		"cpuset/cpuset.effective_cpus":                "1\n", // path missing: mount root
+	})
+	self := "12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n3:cpuset:/docker/abc\n1:name=systemd:/docker/abc\n0::/\n"
+	c := cgroupReader{mountRoot: root, selfCgroup: self}
+	if v := c.version(); v != 1 {
+		t.Fatalf("version = %d, want 1", v)
+	}
+	if p := c.memoryPeak(); p == nil || *p != 777 {
+		t.Errorf("memoryPeak = %v, want 777", p)
+	}
+	info := c.info()
+	if info.MemoryLimitBytes != nil {
+		t.Errorf("memory limit %d >= 2^60 not null", *info.MemoryLimitBytes)
+	}
+	if info.CPUQuotaCores == nil || *info.CPUQuotaCores != 0.5 {
+		t.Errorf("cpu quota = %v, want 0.5", info.CPUQuotaCores)
+	}
+	if info.Cpuset == nil || *info.Cpuset != "1" {
+		t.Errorf("cpuset = %v, want 1", info.Cpuset)
+	}
+
+	writeTree(t, root, map[string]string{"cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "-1\n"})
+	if q := c.cpuQuotaCores(); q != nil {
+		t.Errorf("quota -1 gave %v, want null", *q)
+	}
+}
+
+func TestCgroupNone(t *testing.T) {
+	c := cgroupReader{mountRoot: t.TempDir(), selfCgroup: ""}
+	info := c.info()
+	if info.Version != nil || info.MemoryLimitBytes != nil || info.CPUQuotaCores != nil || info.Cpuset != nil ||
+		c.memoryPeak() != nil {
+		t.Errorf("no cgroup fs gave %+v", info)
+	}
+}
+
+func TestCgroupV2NamespacedRootIsOwnWhenItHasMemoryMax(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"cgroup.controllers":    "cpu memory cpuset\n",
+		"memory.max":            "268435456\n",
+		"memory.peak":           "777\n",
+		"cpuset.cpus.effective": "0\n",
+	})
+	c := cgroupReader{mountRoot: root, selfCgroup: "0::/\n"}
+	if p := c.memoryPeak(); p == nil || *p != 777 {
+		t.Errorf("memoryPeak = %v, want 777 (a namespaced container's own cgroup)", p)
+	}
+	if info := c.info(); info.MemoryLimitBytes == nil || *info.MemoryLimitBytes != 268435456 {
+		t.Errorf("memory limit = %v, want 268435456", info.MemoryLimitBytes)
+	}
+}

@@ -1,0 +1,3 @@
+module concbench-poly/runners/go
+
+go 1.23

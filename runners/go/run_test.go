@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+)
+
+// checkCommon asserts what holds for every ok run, whatever the machine.
+func checkCommon(t *testing.T, res *result, n int) {
+	t.Helper()
+	if res.Status != statusOK || res.Error != nil {
+		t.Fatalf("status = %q, error = %+v", res.Status, res.Error)
+	}
+	if res.TotalMs == nil || *res.TotalMs <= 0 || res.ThroughputPerS == nil || *res.ThroughputPerS <= 0 {
+		t.Fatalf("total_ms / throughput missing or not positive: %v %v", res.TotalMs, res.ThroughputPerS)
+	}
+	lat := res.LatencyMs
+	if lat == nil || len(lat.CDF.Service) != 101 || len(lat.CDF.EndToEnd) != 101 {
+		t.Fatalf("latency missing or cdf not 101 points: %+v", lat)
+	}
+	for p := 0; p <= 100; p++ {
+		// end_to_end_i >= service_i for every task, so every order statistic too.
+		if lat.CDF.EndToEnd[p] < lat.CDF.Service[p] {
+			t.Errorf("cdf p%d: end_to_end %v < service %v", p, lat.CDF.EndToEnd[p], lat.CDF.Service[p])
+		}
+		if p > 0 && lat.CDF.Service[p] < lat.CDF.Service[p-1] {
+			t.Errorf("service cdf not monotonic at p%d", p)
+		}
+	}
+	// The window contains every task's submission and completion.
+	if lat.EndToEnd.Max > *res.TotalMs {
+		t.Errorf("end_to_end max %v > total_ms %v", lat.EndToEnd.Max, *res.TotalMs)
+	}
+	if got := float64(n) / (*res.TotalMs / 1000); math.Abs(got-*res.ThroughputPerS) > 1e-6*got {
+		t.Errorf("throughput %v, want %v", *res.ThroughputPerS, got)
+	}
+	mem := res.Memory
+	if mem == nil || mem.BaselineRSSBytes <= 0 || mem.PeakRSSBytes < mem.BaselineRSSBytes {
+		t.Fatalf("memory: want peak_rss >= baseline_rss > 0, got %+v", mem)
+	}
+	if want := float64(mem.PeakRSSBytes-mem.BaselineRSSBytes) / float64(n); mem.PerTaskBytes != want {
+		t.Errorf("per_task_bytes = %v, want %v", mem.PerTaskBytes, want)
+	}
+	if mem.Runtime.Sys == 0 || mem.Runtime.NumGoroutine < 1 {
+		t.Errorf("runtime memstats look empty: %+v", mem.Runtime)
+	}
+	cpu := res.CPU
+	if cpu == nil || cpu.UserS+cpu.SystemS <= 0 || cpu.PeakThreads < 1 {
+		t.Fatalf("cpu: want user+system > 0 and peak_threads >= 1, got %+v", cpu)
+	}
+	if res.StartedAt == nil || res.Runtime.Name != "go" || res.Environment.CPUCount < 1 || res.Environment.Parallelism < 1 {
+		t.Errorf("started_at/runtime/environment incomplete: %v %+v %+v", res.StartedAt, res.Runtime, res.Environment)
+	}
+}
+
+// TestIORun is the article's io run: N=1000 goroutines sleeping D=10ms.
+func TestIORun(t *testing.T) {
+	const n, d = 1000, 10.0
+	res := runBenchmark(config{Workload: "io", Approach: "goroutines", Tasks: n, IOMs: d})
+	checkCommon(t, res, n)
+	lat := res.LatencyMs
+	// time.Sleep never returns early, so no service time is below D.
+	if lat.CDF.Service[0] < d || lat.Service.P50 < d {
+		t.Errorf("service min %v / p50 %v below io_ms %v", lat.CDF.Service[0], lat.Service.P50, d)
+	}
+	// Concurrent, not sequential: far below N*D (generous for a noisy 2-core box).
+	if limit := n * d / 10; *res.TotalMs >= limit {
+		t.Errorf("total_ms %v >= %v: tasks did not wait concurrently", *res.TotalMs, limit)
+	}
+	if res.Checksum != nil {
+		t.Errorf("checksum = %q, want null for io", *res.Checksum)
+	}
+	if res.Workload.IOMs == nil || *res.Workload.IOMs != d || res.Workload.Repeat != nil || res.Workload.PayloadBytes != nil {
+		t.Errorf("workload = %+v", res.Workload)
+	}
+	if res.Memory.Runtime.NumGoroutine < 1 {
+		t.Errorf("NumGoroutine = %d", res.Memory.Runtime.NumGoroutine)
+	}
+}
+
+// streamedChecksum computes sha256(payload_i * R) without building the input,
+// independently of taskInput/bytes.Repeat.
+func streamedChecksum(i, payloadBytes, repeat int) string {
+	payload := make([]byte, payloadBytes)
+	for j := range payload {
+		payload[j] = byte((i + j) % 256)
+	}
+	h := sha256.New()
+	for r := 0; r < repeat; r++ {
+		h.Write(payload)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func TestCPURunChecksum(t *testing.T) {
+	const n, b, r = 50, 64, 1000
+	res := runBenchmark(config{Workload: "cpu", Approach: "goroutines", Tasks: n, PayloadBytes: b, Repeat: r})
+	checkCommon(t, res, n)
+	if res.Checksum == nil {
+		t.Fatal("checksum is null for cpu")
+	}
+	if want := streamedChecksum(0, b, r); *res.Checksum != want {
+		t.Errorf("checksum = %s, want %s", *res.Checksum, want)
+	}
+	if res.Workload.IOMs != nil || res.Workload.PayloadBytes == nil || *res.Workload.Repeat != r {
+		t.Errorf("workload = %+v", res.Workload)
+	}
+}
+
+// TestTaskInputWraps checks byte j = (i + j) % 256 past the 256 boundary.
+func TestTaskInputWraps(t *testing.T) {
+	for _, i := range []int{1, 200, 999} {
+		sum := hashTask(i, 300, 3)
+		if got, want := hex.EncodeToString(sum[:]), streamedChecksum(i, 300, 3); got != want {
+			t.Errorf("task %d: %s, want %s", i, got, want)
+		}
+	}
+}
+
+// TestTaskPanicIsStatusError: an impossible payload*repeat makes bytes.Repeat
+// panic inside the tasks; the runner must print an error document, exit 1.
+func TestTaskPanicIsStatusError(t *testing.T) {
+	args := []string{"--approach", "goroutines", "--workload", "cpu", "--tasks", "3",
+		"--payload-bytes", "2", "--repeat", "4611686018427387904"}
+	var stdout, stderr bytes.Buffer
+	if code := realMain(args, &stdout, &stderr); code != exitStatus {
+		t.Fatalf("exit code = %d, want %d (stderr %q)", code, exitStatus, stderr.String())
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v: %q", err, stdout.String())
+	}
+	errObj, _ := doc["error"].(map[string]any)
+	if doc["status"] != "error" || errObj == nil || errObj["kind"] != "internal" ||
+		!strings.Contains(errObj["message"].(string), "panicked") {
+		t.Errorf("document = %v", doc)
+	}
+	for _, key := range []string{"total_ms", "latency_ms", "memory", "cpu", "checksum"} {
+		if v, ok := doc[key]; !ok || v != nil {
+			t.Errorf("%s = %v, want null", key, v)
+		}
+	}
+}
+
+// TestResultNulls checks the fields the schema wants as explicit nulls.
+func TestResultNulls(t *testing.T) {
+	res := runBenchmark(config{Workload: "io", Approach: "goroutines", Tasks: 3, IOMs: 1})
+	out, err := encodeResult(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(out, []byte("\n")) || bytes.Count(out, []byte("\n")) != 1 {
+		t.Errorf("document is not one line + newline")
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	w := doc["workload"].(map[string]any)
+	for _, key := range []string{"pool_size", "workers"} {
+		if v, ok := w[key]; !ok || v != nil {
+			t.Errorf("workload.%s = %v (present %v), want null", key, v, ok)
+		}
+	}
+	if _, ok := w["repeat"]; ok {
+		t.Errorf("workload.repeat present for io")
+	}
+	if v, ok := doc["checksum"]; !ok || v != nil {
+		t.Errorf("checksum = %v (present %v), want null", v, ok)
+	}
+	if v, ok := doc["error"]; !ok || v != nil {
+		t.Errorf("error = %v (present %v), want null", v, ok)
+	}
+}

@@ -1,0 +1,194 @@
+'use strict';
+// The runner's own cgroup, per runners/README.md ("Memory" step 5 and "Environment"):
+// - version: 2 if <mnt>/cgroup.controllers exists, 1 if <mnt>/memory exists, else null;
+// - own path from /proc/self/cgroup: v2 the "0::<path>" line, v1 the line listing the controller;
+// - directory: v2 <mnt>/<path>, v1 <mnt>/<controller>/<path>, falling back to the controller's mount
+//   root when that joined directory does not exist (a container without a cgroup namespace sees the
+//   host path in /proc/self/cgroup while its own cgroup is mounted at the root);
+// - cgroup_peak_bytes is null when the own path is the root "/" (the root is not the runner's own).
+// Every reader takes its roots as parameters so that tests can point it at a fake tree.
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const DEFAULT_ROOTS = Object.freeze({
+  procSelfCgroup: '/proc/self/cgroup',
+  mount: '/sys/fs/cgroup',
+});
+
+// Limits at or above 2^60 mean "unlimited" (v1 reports 9223372036854771712 for no limit).
+const UNLIMITED_BYTES = 2n ** 60n;
+
+function readText(file) {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function exists(file) {
+  try {
+    fs.statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function detectVersion(mount = DEFAULT_ROOTS.mount) {
+  if (exists(path.join(mount, 'cgroup.controllers'))) return 2;
+  if (exists(path.join(mount, 'memory'))) return 1;
+  return null;
+}
+
+/** "hierarchy-id:controller,list:/path" lines -> [{ id, controllers: [...], path }]. */
+function parseProcCgroup(text) {
+  const entries = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const first = line.indexOf(':');
+    const second = line.indexOf(':', first + 1);
+    if (first < 0 || second < 0) continue;
+    const controllers = line.slice(first + 1, second);
+    entries.push({
+      id: line.slice(0, first),
+      controllers: controllers === '' ? [] : controllers.split(','),
+      path: line.slice(second + 1),
+    });
+  }
+  return entries;
+}
+
+/** The own cgroup path for a controller (ignored for v2), or null when not listed. */
+function ownPath(entries, version, controller) {
+  if (version === 2) {
+    const unified = entries.find((e) => e.id === '0' && e.controllers.length === 0);
+    return unified === undefined ? null : unified.path;
+  }
+  if (version === 1) {
+    const entry = entries.find((e) => e.controllers.includes(controller));
+    return entry === undefined ? null : entry.path;
+  }
+  return null;
+}
+
+/** Mount directory of a v1 controller: <mnt>/<controller>, or a co-mounted "cpu,cpuacct" dir. */
+function v1ControllerMount(mount, controller) {
+  const direct = path.join(mount, controller);
+  if (exists(direct)) return direct;
+  let names = [];
+  try {
+    names = fs.readdirSync(mount);
+  } catch {
+    return null;
+  }
+  const comounted = names.find((name) => name.split(',').includes(controller));
+  return comounted === undefined ? null : path.join(mount, comounted);
+}
+
+/**
+ * Where the own cgroup's files for `controller` are: { dir, isRoot } or null.
+ * isRoot is true when /proc/self/cgroup names "/" for it.
+ */
+function resolveDir(controller, roots = DEFAULT_ROOTS, version = detectVersion(roots.mount)) {
+  if (version === null) return null;
+  const text = readText(roots.procSelfCgroup);
+  if (text === null) return null;
+  const own = ownPath(parseProcCgroup(text), version, controller);
+  if (own === null) return null;
+  const base = version === 2 ? roots.mount : v1ControllerMount(roots.mount, controller);
+  if (base === null) return null;
+  const relative = own.replace(/^\/+/, '');
+  const joined = relative === '' ? base : path.join(base, relative);
+  return { dir: exists(joined) ? joined : base, isRoot: relative === '' };
+}
+
+/** A file holding one non-negative integer (or "max"), as BigInt; "max" -> null; missing -> undefined. */
+function readBigInt(file) {
+  const text = readText(file);
+  if (text === null) return undefined;
+  const value = text.trim();
+  if (value === 'max') return null;
+  if (!/^-?[0-9]+$/.test(value)) return undefined;
+  return BigInt(value);
+}
+
+function bytesOrNull(big) {
+  if (big === undefined || big === null || big < 0n) return null;
+  return Number(big);
+}
+
+/** memory.peak (v2) / memory.max_usage_in_bytes (v1) of the own cgroup; null for "/" or unreadable. */
+function readPeakBytes(roots = DEFAULT_ROOTS) {
+  const version = detectVersion(roots.mount);
+  const where = resolveDir('memory', roots, version);
+  if (where === null || where.isRoot) return null;
+  const file = version === 2 ? 'memory.peak' : 'memory.max_usage_in_bytes';
+  return bytesOrNull(readBigInt(path.join(where.dir, file)));
+}
+
+function readMemoryLimitBytes(roots, version) {
+  const where = resolveDir('memory', roots, version);
+  if (where === null) return null;
+  const file = version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
+  const value = readBigInt(path.join(where.dir, file));
+  if (value === undefined || value === null || value < 0n || value >= UNLIMITED_BYTES) return null;
+  return Number(value);
+}
+
+function readCpuQuotaCores(roots, version) {
+  const where = resolveDir('cpu', roots, version);
+  if (where === null) return null;
+  if (version === 2) {
+    const text = readText(path.join(where.dir, 'cpu.max'));
+    if (text === null) return null;
+    const [quota, period] = text.trim().split(/\s+/);
+    if (quota === undefined || quota === 'max' || period === undefined) return null;
+    const q = Number(quota);
+    const p = Number(period);
+    return Number.isFinite(q) && q > 0 && Number.isFinite(p) && p > 0 ? q / p : null;
+  }
+  const quota = readBigInt(path.join(where.dir, 'cpu.cfs_quota_us'));
+  const period = readBigInt(path.join(where.dir, 'cpu.cfs_period_us'));
+  if (quota === undefined || quota === null || quota <= 0n) return null;
+  if (period === undefined || period === null || period <= 0n) return null;
+  return Number(quota) / Number(period);
+}
+
+function readCpuset(roots, version) {
+  const where = resolveDir('cpuset', roots, version);
+  if (where === null) return null;
+  const candidates = version === 2
+    ? ['cpuset.cpus.effective']
+    : ['cpuset.effective_cpus', 'cpuset.cpus'];
+  for (const name of candidates) {
+    const text = readText(path.join(where.dir, name));
+    if (text !== null && text.trim() !== '') return text.trim();
+  }
+  return null;
+}
+
+/** environment.cgroup: { version, cpu_quota_cores, cpuset, memory_limit_bytes }. */
+function readLimits(roots = DEFAULT_ROOTS) {
+  const version = detectVersion(roots.mount);
+  if (version === null) {
+    return { version: null, cpu_quota_cores: null, cpuset: null, memory_limit_bytes: null };
+  }
+  return {
+    version,
+    cpu_quota_cores: readCpuQuotaCores(roots, version),
+    cpuset: readCpuset(roots, version),
+    memory_limit_bytes: readMemoryLimitBytes(roots, version),
+  };
+}
+
+module.exports = {
+  DEFAULT_ROOTS,
+  detectVersion,
+  ownPath,
+  parseProcCgroup,
+  readLimits,
+  readPeakBytes,
+  resolveDir,
+};

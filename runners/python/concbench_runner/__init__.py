@@ -1,0 +1,1 @@
+"""Stdlib-only benchmark runner for concbench-poly's Python concurrency models."""

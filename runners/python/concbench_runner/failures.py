@@ -1,0 +1,58 @@
+"""How a run that could not complete is classified and described (error.kind / error.message)."""
+
+from __future__ import annotations
+
+import errno
+
+THREAD_START_FAILURE = "can't start new thread"
+RESOURCE_ERRNOS = frozenset({errno.EAGAIN, errno.EMFILE, errno.ENFILE, errno.ENOSPC, errno.EMLINK})
+
+
+class SubmissionStopped(Exception):
+    """Submitting tasks failed part-way; the tasks already started have been waited for."""
+
+    def __init__(self, cause: BaseException, started: int) -> None:
+        super().__init__(f"{describe(cause)} (after {started} tasks)")
+        self.cause = cause
+        self.started = started
+
+
+class TaskFailed(Exception):
+    """A task raised instead of completing."""
+
+    def __init__(self, index: int, cause: BaseException) -> None:
+        super().__init__(f"task {index} failed: {describe(cause)}")
+        self.index = index
+        self.cause = cause
+
+
+def classify(exc: BaseException) -> str:
+    """error.kind for an exception: resource_exhausted, out_of_memory or internal."""
+    if isinstance(exc, (SubmissionStopped, TaskFailed)):
+        return classify(exc.cause)
+    if isinstance(exc, MemoryError):
+        return "out_of_memory"
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOMEM:
+            return "out_of_memory"
+        if exc.errno in RESOURCE_ERRNOS:
+            return "resource_exhausted"
+        return "internal"
+    if isinstance(exc, RuntimeError) and THREAD_START_FAILURE in str(exc):
+        return "resource_exhausted"
+    return "internal"
+
+
+def describe(exc: BaseException) -> str:
+    """One-line human-readable text of an exception, never empty."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, (SubmissionStopped, TaskFailed)) or (
+        isinstance(exc, RuntimeError) and THREAD_START_FAILURE in text
+    ):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def stopped_message(stop: SubmissionStopped, tasks: int) -> str:
+    """E.g. "can't start new thread (after 9873 of 100000 tasks)"."""
+    return f"{describe(stop.cause)} (after {stop.started} of {tasks} tasks)"

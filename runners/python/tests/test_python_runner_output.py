@@ -1,0 +1,166 @@
+"""Real runs of every approach: schema-valid documents and logical bounds on their figures.
+
+io runs use the article's parameters (N=1000 tasks of D=10 ms); cpu runs use a smaller payload
+repetition to keep the suite quick (tests/runners/test_python_runner.py runs the article's sizes).
+No assertion depends on how fast this machine is, only on what must hold on any machine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from python_runner_harness import (
+    ARTICLE_IO_MS,
+    ARTICLE_POOL_SIZE,
+    ARTICLE_TASKS,
+    independent_checksum,
+    run_ok,
+)
+
+IO_APPROACHES = ("threading", "asyncio", "threadpool")
+CPU_APPROACHES = ("threading", "asyncio", "multiprocessing")
+CPU_TASKS = 50
+CPU_REPEAT = 1000
+CPU_PAYLOAD = 64
+
+
+@pytest.fixture(scope="module", params=IO_APPROACHES)
+def io_run(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    approach: str = request.param
+    args = ["--workload", "io", "--approach", approach, "--tasks", str(ARTICLE_TASKS)]
+    args += ["--io-ms", str(ARTICLE_IO_MS)]
+    return approach, run_ok(args)
+
+
+@pytest.fixture(scope="module", params=CPU_APPROACHES)
+def cpu_run(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    approach: str = request.param
+    args = ["--workload", "cpu", "--approach", approach, "--tasks", str(CPU_TASKS)]
+    args += ["--repeat", str(CPU_REPEAT), "--payload-bytes", str(CPU_PAYLOAD), "--workers", "2"]
+    return approach, run_ok(args)
+
+
+def check_common_bounds(document: dict[str, Any], tasks: int) -> None:
+    """What holds for every ok document, whatever the machine."""
+    assert document["language"] == "python"
+    assert document["runtime"]["name"] == "cpython"
+    assert document["started_at"].endswith("Z")
+    total = document["total_ms"]
+    assert total > 0
+    assert document["throughput_per_s"] == pytest.approx(tasks / (total / 1000))
+    latency = document["latency_ms"]
+    for kind in ("service", "end_to_end"):
+        distribution = latency[kind]
+        points = latency["cdf"][kind]
+        assert points == sorted(points)
+        assert points[50] == distribution["p50"]
+        assert points[90] == distribution["p90"]
+        assert points[99] == distribution["p99"]
+        assert points[100] == distribution["max"]
+        assert points[0] <= distribution["mean"] <= points[100]
+        # The window encloses every task, from before its submission to after its end.
+        assert distribution["max"] <= total
+    # service <= end_to_end task by task, hence percentile by percentile.
+    for service, end_to_end in zip(latency["cdf"]["service"], latency["cdf"]["end_to_end"], strict=True):
+        assert service <= end_to_end
+    memory = document["memory"]
+    assert memory["peak_rss_bytes"] >= memory["baseline_rss_bytes"] > 0
+    assert memory["per_task_bytes"] == pytest.approx(
+        (memory["peak_rss_bytes"] - memory["baseline_rss_bytes"]) / tasks
+    )
+    assert memory["vm_peak_bytes"] >= memory["peak_rss_bytes"] or document["approach"] == "multiprocessing"
+    assert isinstance(memory["runtime"]["gc_counts"], list)
+    assert memory["runtime"]["allocated_blocks"] > 0
+    cpu = document["cpu"]
+    assert cpu["user_s"] + cpu["system_s"] > 0
+    assert cpu["peak_threads"] >= 1
+    environment = document["environment"]
+    assert 1 <= environment["parallelism"] <= environment["cpu_count"] or environment["cpu_count"] >= 1
+
+
+def test_io_document(io_run: tuple[str, dict[str, Any]]) -> None:
+    approach, document = io_run
+    check_common_bounds(document, ARTICLE_TASKS)
+    assert document["approach"] == approach
+    assert document["checksum"] is None
+    workload = document["workload"]
+    assert workload == {
+        "kind": "io",
+        "tasks": ARTICLE_TASKS,
+        "io_ms": ARTICLE_IO_MS,
+        "pool_size": ARTICLE_POOL_SIZE if approach == "threadpool" else None,
+        "workers": None,
+    }
+    # Every task sleeps at least D: no task can be served faster than its wait.
+    assert document["latency_ms"]["service"]["p50"] >= ARTICLE_IO_MS
+    assert document["latency_ms"]["cdf"]["service"][0] >= ARTICLE_IO_MS
+    assert document["total_ms"] >= ARTICLE_IO_MS
+
+
+def test_io_threadpool_queues_in_rounds(io_run: tuple[str, dict[str, Any]]) -> None:
+    approach, document = io_run
+    if approach != "threadpool":
+        pytest.skip("threadpool only")
+    rounds = ARTICLE_TASKS // ARTICLE_POOL_SIZE  # 20 rounds of D each on every pool thread
+    assert document["total_ms"] >= rounds * ARTICLE_IO_MS
+    assert document["latency_ms"]["end_to_end"]["p99"] >= (rounds - 1) * ARTICLE_IO_MS
+    # The pool never grows past its size (plus the main thread).
+    assert 2 <= document["cpu"]["peak_threads"] <= ARTICLE_POOL_SIZE + 1
+
+
+def test_io_asyncio_is_not_serialised(io_run: tuple[str, dict[str, Any]]) -> None:
+    approach, document = io_run
+    if approach != "asyncio":
+        pytest.skip("asyncio only")
+    assert document["total_ms"] < ARTICLE_TASKS * ARTICLE_IO_MS / 10
+    assert document["cpu"]["peak_threads"] == 1  # one event loop thread, no helper threads
+
+
+def test_io_threading_runs_threads(io_run: tuple[str, dict[str, Any]]) -> None:
+    approach, document = io_run
+    if approach != "threading":
+        pytest.skip("threading only")
+    # Right after the last start() that thread is still sleeping: main + at least one.
+    assert document["cpu"]["peak_threads"] >= 2
+    assert document["total_ms"] < ARTICLE_TASKS * ARTICLE_IO_MS
+
+
+def test_cpu_document(cpu_run: tuple[str, dict[str, Any]]) -> None:
+    approach, document = cpu_run
+    check_common_bounds(document, CPU_TASKS)
+    assert document["approach"] == approach
+    assert document["workload"] == {
+        "kind": "cpu",
+        "tasks": CPU_TASKS,
+        "payload_bytes": CPU_PAYLOAD,
+        "repeat": CPU_REPEAT,
+        "pool_size": None,
+        "workers": 2 if approach == "multiprocessing" else None,
+    }
+    assert document["checksum"] == independent_checksum(CPU_PAYLOAD, CPU_REPEAT)
+
+
+def test_cpu_multiprocessing_counts_workers(cpu_run: tuple[str, dict[str, Any]]) -> None:
+    approach, document = cpu_run
+    if approach != "multiprocessing":
+        pytest.skip("multiprocessing only")
+    runtime = document["memory"]["runtime"]
+    assert 1 <= runtime["worker_processes_reporting"] <= 2
+    assert runtime["worker_peak_rss_bytes"] > 0
+    # Workers' peaks are added to the parent's: the sum exceeds any single process's baseline.
+    assert document["memory"]["peak_rss_bytes"] > document["memory"]["baseline_rss_bytes"]
+    assert document["memory"]["peak_rss_bytes"] >= runtime["worker_peak_rss_bytes"]
+
+
+def test_cpu_checksum_depends_on_parameters() -> None:
+    args = ["--workload", "cpu", "--approach", "asyncio", "--tasks", "2", "--payload-bytes", "300"]
+    document = run_ok([*args, "--repeat", "3"])
+    assert document["checksum"] == independent_checksum(300, 3)
+    assert document["checksum"] != independent_checksum(CPU_PAYLOAD, CPU_REPEAT)
+
+
+def test_fractional_io_ms_is_echoed() -> None:
+    document = run_ok(["--approach", "asyncio", "--tasks", "3", "--io-ms", "0.5"])
+    assert document["workload"]["io_ms"] == 0.5
+    assert document["latency_ms"]["service"]["p50"] >= 0.5

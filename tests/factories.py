@@ -1,0 +1,248 @@
+"""Build RunResults that pass the result schema, from the schema's own valid examples.
+
+Every builder validates its document with schema.validate_document, so a fixture can never test a
+shape a real runner could not produce.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from concbench_poly.config import MIB
+from concbench_poly.paths import repo_root
+from concbench_poly.results import RunResult
+from concbench_poly.schema import validate_document
+
+RUNTIMES = {"python": ("cpython", "3.11.2"), "go": ("go", "go1.23.4"), "node": ("node", "v20.18.0")}
+
+
+@cache
+def _example(name: str) -> dict[str, Any]:
+    path = repo_root() / "schema" / "examples" / "valid" / name
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@dataclass(frozen=True)
+class Lat:
+    """p50 and p99 of one latency view; the other percentiles follow from them."""
+
+    p50: float
+    p99: float
+
+    def distribution(self) -> dict[str, float]:
+        p90 = self.p50 + 0.8 * (self.p99 - self.p50)
+        return {"p50": self.p50, "p90": p90, "p99": self.p99, "max": self.p99 * 1.01,
+                "mean": (self.p50 + p90) / 2}
+
+    def cdf(self) -> list[float]:
+        """101 nondecreasing nearest-rank points whose p50/p90/p99/max match distribution()."""
+        d = self.distribution()
+        anchors = [(0, self.p50 * 0.96), (50, d["p50"]), (90, d["p90"]), (99, d["p99"]), (100, d["max"])]
+        points: list[float] = []
+        for p in range(101):
+            for (x0, y0), (x1, y1) in zip(anchors, anchors[1:], strict=False):
+                if x0 <= p <= x1:
+                    points.append(round(y0 + (y1 - y0) * (p - x0) / (x1 - x0), 6))
+                    break
+        return points
+
+
+def ok_document(
+    language: str = "python",
+    approach: str = "asyncio",
+    workload: str = "io",
+    tasks: int = 1000,
+    *,
+    io_ms: float = 10,
+    pool_size: int | None = None,
+    workers: int | None = None,
+    total_ms: float = 12.5,
+    service: Lat = Lat(10.2, 11.0),
+    end_to_end: Lat | None = None,
+    peak_rss_mib: float = 20.0,
+    baseline_rss_mib: float = 16.0,
+    cgroup_peak_mib: float | None = None,
+    vm_peak_mib: float | None = None,
+    user_s: float = 0.01,
+    system_s: float = 0.005,
+    ctx: tuple[int, int] = (10, 2),
+    peak_threads: int = 1,
+    runtime_memory: dict[str, Any] | None = None,
+    parallelism: int = 1,
+    repetition: int = 0,
+    warmup: bool = False,
+    executor: str = "docker",
+    with_cdf: bool = True,
+) -> dict[str, Any]:
+    doc = copy.deepcopy(_example("ok_with_execution_local.json"))
+    doc["language"], doc["approach"] = language, approach
+    doc["workload"] = _workload(workload, tasks, io_ms, pool_size, workers)
+    doc["total_ms"] = total_ms
+    doc["throughput_per_s"] = tasks / (total_ms / 1000)
+    e2e = end_to_end or Lat(service.p50 + 0.5, service.p99 + 0.5)
+    doc["latency_ms"] = {"service": service.distribution(), "end_to_end": e2e.distribution()}
+    if with_cdf:
+        doc["latency_ms"]["cdf"] = {"service": service.cdf(), "end_to_end": e2e.cdf()}
+    peak, baseline = int(peak_rss_mib * MIB), int(baseline_rss_mib * MIB)
+    doc["memory"] = {
+        "baseline_rss_bytes": baseline,
+        "peak_rss_bytes": peak,
+        "per_task_bytes": (peak - baseline) / tasks,
+        "hwm_reset": True,
+        "vm_peak_bytes": int((vm_peak_mib if vm_peak_mib is not None else peak_rss_mib * 3) * MIB),
+        "cgroup_peak_bytes": int((cgroup_peak_mib if cgroup_peak_mib is not None else peak_rss_mib + 2) * MIB),
+        "runtime": runtime_memory if runtime_memory is not None else _runtime_memory(language, peak),
+    }
+    doc["cpu"] = {
+        "user_s": user_s,
+        "system_s": system_s,
+        "voluntary_ctx_switches": ctx[0],
+        "involuntary_ctx_switches": ctx[1],
+        "peak_threads": peak_threads,
+    }
+    doc["checksum"] = _example("ok_cpu_go_goroutines.json")["checksum"] if workload == "cpu" else None
+    name, version = RUNTIMES[language]
+    doc["runtime"] = {"name": name, "version": version}
+    doc["environment"]["parallelism"] = parallelism
+    _execution(doc, executor, repetition, warmup)
+    return doc
+
+
+def error_document(
+    language: str = "python",
+    approach: str = "threading",
+    workload: str = "io",
+    tasks: int = 1000,
+    *,
+    kind: str = "resource_exhausted",
+    message: str = "can't start new thread",
+    io_ms: float = 10,
+    pool_size: int | None = None,
+    workers: int | None = None,
+    repetition: int = 0,
+    warmup: bool = False,
+    executor: str = "docker",
+) -> dict[str, Any]:
+    doc = copy.deepcopy(_example("error_oom_killed_by_orchestrator.json"))
+    doc["language"], doc["approach"] = language, approach
+    doc["workload"] = _workload(workload, tasks, io_ms, pool_size, workers)
+    doc["error"] = {"kind": kind, "message": message}
+    _execution(doc, executor, repetition, warmup)
+    return doc
+
+
+def ok(*args: Any, **kwargs: Any) -> RunResult:
+    return build(ok_document(*args, **kwargs))
+
+
+def failed(*args: Any, **kwargs: Any) -> RunResult:
+    return build(error_document(*args, **kwargs))
+
+
+def build(document: dict[str, Any]) -> RunResult:
+    return RunResult.from_document(validate_document(document, source="factory"))
+
+
+def _workload(kind: str, tasks: int, io_ms: float, pool_size: int | None, workers: int | None) -> dict[str, Any]:
+    workload: dict[str, Any] = {"kind": kind, "tasks": tasks, "pool_size": pool_size, "workers": workers}
+    if kind == "io":
+        workload["io_ms"] = io_ms
+    else:
+        workload["payload_bytes"], workload["repeat"] = 64, 10000
+    return workload
+
+
+def _runtime_memory(language: str, peak: int) -> dict[str, Any]:
+    if language == "go":
+        return {"HeapAlloc": peak // 8, "StackInuse": peak // 4, "Sys": peak // 2, "NumGC": 3}
+    if language == "node":
+        return {"rss": peak, "heapTotal": peak // 3, "heapUsed": peak // 4, "external": 1 << 20,
+                "arrayBuffers": 1 << 14}
+    return {"gc_counts": [12, 1, 0], "allocated_blocks": peak // 64}
+
+
+def _execution(doc: dict[str, Any], executor: str, repetition: int, warmup: bool) -> None:
+    execution = copy.deepcopy(_example("ok_with_execution_local.json")["execution"])
+    execution.update(executor=executor, repetition=repetition, warmup=warmup, run_id="20261126T154300Z")
+    if executor == "docker":
+        execution.update(image=f"concbench-poly/{doc['language']}:ab12cd34", image_id="sha256:0123",
+                         container_id="3f2a1c")
+        execution["limits"].update(cpus=1.0, pids=4096)
+        execution["host"]["docker_version"] = "27.3.1"
+    doc["execution"] = execution
+
+
+def repeated(values: list[float], **kwargs: Any) -> list[RunResult]:
+    """One ok run per value of total_ms, repetitions 0..n-1 (other figures fixed)."""
+    return [ok(total_ms=v, repetition=i, **kwargs) for i, v in enumerate(values)]
+
+
+def fixture_set() -> list[RunResult]:
+    """The fixed set the golden files are rendered from: every table row, a spread, a partial and
+    a total failure, a warm-up, and sweeps of three approaches (one of which breaks)."""
+    runs: list[RunResult] = []
+
+    def reps(n: int, **per_rep: list[Any]) -> list[dict[str, Any]]:
+        return [{k: v[i] for k, v in per_rep.items()} | {"repetition": i} for i in range(n)]
+
+    # I/O, the article's six rows.
+    for kw in reps(3, total_ms=[15.2, 14.8, 16.1], peak_rss_mib=[41.0, 42.5, 41.7]):
+        runs.append(ok("python", "threading", service=Lat(10.6, 14.9), end_to_end=Lat(12.1, 16.0),
+                       user_s=0.07, system_s=0.03, peak_threads=1001, ctx=(2100, 40), **kw))
+    runs.append(ok("python", "threading", total_ms=30.0, peak_rss_mib=45.0, warmup=True))
+    for kw in reps(3, total_ms=[13.0, 12.6, 21.0], peak_rss_mib=[18.2, 18.4, 18.3]):
+        runs.append(ok("python", "asyncio", service=Lat(10.3, 12.1), end_to_end=Lat(11.0, 12.9),
+                       user_s=0.02, system_s=0.004, **kw))
+    for kw in reps(3, total_ms=[212.0, 214.5, 213.1], peak_rss_mib=[14.1, 14.0, 14.2]):
+        runs.append(ok("python", "threadpool", pool_size=50, service=Lat(10.2, 10.4),
+                       end_to_end=Lat(110.4, 211.0), peak_threads=51, user_s=0.05, system_s=0.02, **kw))
+    for kw in reps(3, total_ms=[111.0, 112.2, 111.5], peak_rss_mib=[16.0, 16.2, 16.1]):
+        runs.append(ok("python", "threadpool", pool_size=100, service=Lat(10.2, 10.5),
+                       end_to_end=Lat(60.3, 111.2), peak_threads=101, user_s=0.05, system_s=0.02, **kw))
+    for kw in reps(3, total_ms=[11.8, 11.9, 11.7], peak_rss_mib=[6.1, 6.0, 6.2]):
+        runs.append(ok("go", "goroutines", service=Lat(10.1, 10.9), end_to_end=Lat(10.3, 11.3),
+                       baseline_rss_mib=3.5, peak_threads=5, **kw))
+    for kw in reps(2, total_ms=[12.9, 13.1], peak_rss_mib=[44.0, 44.6]):
+        runs.append(ok("node", "async", service=Lat(10.2, 12.0), end_to_end=Lat(10.9, 12.6),
+                       baseline_rss_mib=40.0, peak_threads=7, **kw))
+    runs.append(failed("node", "async", kind="timeout", message="run exceeded 120 s and was killed",
+                       repetition=2))
+    # CPU-bound.
+    for kw in reps(3, total_ms=[850.0, 861.0, 845.5]):
+        runs.append(ok("python", "threading", "cpu", service=Lat(400.0, 820.0), user_s=0.83, system_s=0.02,
+                       peak_threads=1001, **kw))
+    for kw in reps(3, total_ms=[905.0, 899.0, 910.0]):
+        runs.append(ok("python", "asyncio", "cpu", service=Lat(0.9, 1.1), end_to_end=Lat(450.0, 895.0),
+                       user_s=0.89, system_s=0.01, **kw))
+    for kw in reps(3, total_ms=[640.0, 652.0, 661.0]):
+        runs.append(ok("python", "multiprocessing", "cpu", workers=4, service=Lat(0.6, 0.8),
+                       end_to_end=Lat(320.0, 640.0), user_s=0.62, system_s=0.03, peak_rss_mib=60.0,
+                       peak_threads=3, **kw))
+    for kw in reps(3, total_ms=[612.0, 608.4, 615.2]):
+        runs.append(ok("go", "goroutines", "cpu", service=Lat(300.0, 600.0), user_s=0.6, system_s=0.01,
+                       peak_rss_mib=70.0, **kw))
+    for i in range(3):
+        runs.append(failed("node", "worker_threads", "cpu", workers=4, kind="runner_crashed",
+                           message="worker exited with code 1", repetition=i))
+    # Sweeps (N = 1000 comes from the rows above).
+    for tasks, peak, total in ((10000, 34.0, 19.0), (100000, 190.0, 120.0)):
+        for i in range(2):
+            runs.append(ok("python", "asyncio", tasks=tasks, total_ms=total + i, peak_rss_mib=peak + i,
+                           service=Lat(10.5, 14.0), end_to_end=Lat(total / 2, total), repetition=i))
+    for tasks, peak, total in ((10000, 30.0, 14.0), (100000, 262.0, 45.0)):
+        for i in range(2):
+            runs.append(ok("go", "goroutines", tasks=tasks, total_ms=total + i, peak_rss_mib=peak + i,
+                           baseline_rss_mib=3.5, service=Lat(10.2, 11.0), end_to_end=Lat(total / 2, total),
+                           repetition=i))
+    for i in range(2):
+        runs.append(ok("python", "threading", tasks=10000, total_ms=160.0 + i, peak_rss_mib=170.0 + i,
+                       service=Lat(10.8, 40.0), end_to_end=Lat(60.0, 150.0), peak_threads=10001,
+                       repetition=i))
+        runs.append(failed("python", "threading", tasks=100000, kind="resource_exhausted",
+                           message="can't start new thread (after 9873 of 100000 threads)", repetition=i))
+    return runs

@@ -1,0 +1,46 @@
+"""A fake executor for unit tests of the orchestrator's own seams (never for runner behaviour)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+from concbench_poly.executors.base import RawRun, RunRequest
+from concbench_poly.run_outcome import workload_json
+
+from tests.conftest import REPO_ROOT
+
+EXAMPLE = REPO_ROOT / "schema" / "examples" / "valid" / "ok_io_python_asyncio.json"
+
+
+def runner_document(request: RunRequest, total_ms: float = 20.0) -> dict[str, Any]:
+    """A plausible runner document for the request's case, from the schema's own example."""
+    document: dict[str, Any] = copy.deepcopy(json.loads(EXAMPLE.read_text()))
+    case = request.case
+    document.update(language=case.language, approach=case.approach, workload=workload_json(case), total_ms=total_ms)
+    return document
+
+
+def ok_run(request: RunRequest) -> RawRun:
+    return RawRun(executor="local", stdout=json.dumps(runner_document(request)), stderr="", exit_code=0,
+                  timed_out=False, wall_ms=50.0, oom_killed=False, container_id="f" * 64)
+
+
+class FakeExecutor:
+    """Answers each request with `behaviour(request)`; records what it was asked."""
+
+    name = "local"
+
+    def __init__(self, behaviour: Callable[[RunRequest], RawRun] = ok_run) -> None:
+        self.behaviour = behaviour
+        self.requests: list[RunRequest] = []
+
+    def host_info(self) -> dict[str, Any]:
+        return {"kernel": "6.1.0-test", "cpu_model": "Test CPU", "cpu_count": 2, "docker_version": None,
+                "cgroup_version": 1}
+
+    def run(self, request: RunRequest) -> RawRun:
+        self.requests.append(request)
+        return self.behaviour(request)

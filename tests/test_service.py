@@ -1,0 +1,82 @@
+"""run_benchmarks/run_sweep against the fake executor: ordering, saving as it goes, failure rows."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from concbench_poly.config import Repetitions, RunOptions, WorkloadParams
+from concbench_poly.executors.base import RawRun, RunRequest
+from concbench_poly.results_store import load_results
+from concbench_poly.service import SilentEvents, run_benchmarks, run_sweep
+
+from tests.fakes import FakeExecutor, ok_run
+
+
+def options(**overrides: object) -> RunOptions:
+    base: dict[str, object] = {"repetitions": Repetitions(warmup=1, repeat=2), "executor": "local"}
+    base.update(overrides)
+    return RunOptions(**base)  # type: ignore[arg-type]
+
+
+def test_every_case_gets_warmups_then_repetitions_one_at_a_time(tmp_path: Path) -> None:
+    fake = FakeExecutor()
+    run = run_benchmarks(options(languages=("go", "node")), tmp_path, SilentEvents(), executor=fake)
+    keys = [(r.case.key, r.warmup, r.repetition) for r in fake.requests]
+    assert keys[:3] == [("io-go-goroutines-n1000", True, 0), ("io-go-goroutines-n1000", False, 0),
+                        ("io-go-goroutines-n1000", False, 1)]
+    assert len(keys) == 4 * 3  # go io/cpu, node io/cpu; 1 warm-up + 2 runs each
+    assert len(run.results) == 12 and not run.failures
+    saved = load_results(tmp_path)
+    assert len(saved) == 12 and sum(r.warmup for r in saved) == 4
+    info = json.loads((tmp_path / "run.json").read_text())
+    assert info["complete"] is True and info["runs"] == 12 and info["executor"] == "local"
+
+
+def test_a_failed_run_is_a_saved_row_and_the_others_still_run(tmp_path: Path) -> None:
+    def behaviour(request: RunRequest) -> RawRun:
+        if request.case.language == "python":
+            return RawRun(executor="docker", stdout="", stderr="", exit_code=137, timed_out=False,
+                          wall_ms=5.0, oom_killed=True, container_id="c0ffee" * 4)
+        return ok_run(request)
+
+    run = run_benchmarks(options(languages=("python", "go"), workloads=("io",)), tmp_path, SilentEvents(),
+                         executor=FakeExecutor(behaviour))
+    kinds = {r.case.language: r.error_kind for r in run.results if not r.warmup}
+    assert kinds == {"python": "oom_killed", "go": None}
+    assert {r.case.language for r in load_results(tmp_path) if r.ok} == {"go"}
+
+
+def test_interrupt_keeps_finished_results_and_marks_the_run_incomplete(tmp_path: Path) -> None:
+    calls = []
+
+    def behaviour(request: RunRequest) -> RawRun:
+        calls.append(request)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return ok_run(request)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_benchmarks(options(languages=("go",)), tmp_path, SilentEvents(), executor=FakeExecutor(behaviour))
+    assert len(load_results(tmp_path)) == 2
+    info = json.loads((tmp_path / "run.json").read_text())
+    assert info["complete"] is False and info["runs"] == 2
+
+
+def test_sweep_runs_small_points_first_and_skips_past_a_break(tmp_path: Path) -> None:
+    def behaviour(request: RunRequest) -> RawRun:
+        if request.case.language == "python" and request.case.tasks >= 10_000:
+            return RawRun(executor="docker", stdout="", stderr="", exit_code=137, timed_out=False,
+                          wall_ms=5.0, oom_killed=True, container_id="dead" * 4)
+        return ok_run(request)
+
+    fake = FakeExecutor(behaviour)
+    opts = options(languages=("python", "go"), workloads=("io",), approaches=("threading", "goroutines"),
+                   repetitions=Repetitions(warmup=0, repeat=1), params=WorkloadParams())
+    run = run_sweep(opts, [100_000, 1000, 10_000], tmp_path, SilentEvents(), executor=fake)
+    asked = [(r.case.language, r.case.tasks) for r in fake.requests]
+    assert asked == [("python", 1000), ("python", 10_000), ("go", 1000), ("go", 10_000), ("go", 100_000)]
+    python = {r.case.tasks: r for r in run.results if r.case.language == "python"}
+    assert python[10_000].error_kind == "oom_killed"
+    assert python[100_000].error_kind == "resource_exhausted"
+    assert "smaller point already failed" in (python[100_000].error_message or "")
