@@ -7,6 +7,7 @@ shape a real runner could not produce.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -45,7 +46,7 @@ class Lat:
         anchors = [(0, self.p50 * 0.96), (50, d["p50"]), (90, d["p90"]), (99, d["p99"]), (100, d["max"])]
         points: list[float] = []
         for p in range(101):
-            for (x0, y0), (x1, y1) in zip(anchors, anchors[1:], strict=False):
+            for (x0, y0), (x1, y1) in itertools.pairwise(anchors):
                 if x0 <= p <= x1:
                     points.append(round(y0 + (y1 - y0) * (p - x0) / (x1 - x0), 6))
                     break
@@ -65,7 +66,7 @@ def ok_document(
     service: Lat = Lat(10.2, 11.0),
     end_to_end: Lat | None = None,
     peak_rss_mib: float = 20.0,
-    baseline_rss_mib: float = 16.0,
+    baseline_rss_mib: float | None = None,
     cgroup_peak_mib: float | None = None,
     vm_peak_mib: float | None = None,
     user_s: float = 0.01,
@@ -88,14 +89,16 @@ def ok_document(
     doc["latency_ms"] = {"service": service.distribution(), "end_to_end": e2e.distribution()}
     if with_cdf:
         doc["latency_ms"]["cdf"] = {"service": service.cdf(), "end_to_end": e2e.cdf()}
-    peak, baseline = int(peak_rss_mib * MIB), int(baseline_rss_mib * MIB)
+    # Without a given baseline, the runtime's start-up is most of the peak, as for a real runner.
+    baseline = int((peak_rss_mib * 0.8 if baseline_rss_mib is None else baseline_rss_mib) * MIB)
+    peak = int(peak_rss_mib * MIB)
     doc["memory"] = {
         "baseline_rss_bytes": baseline,
         "peak_rss_bytes": peak,
         "per_task_bytes": (peak - baseline) / tasks,
         "hwm_reset": True,
-        "vm_peak_bytes": int((vm_peak_mib if vm_peak_mib is not None else peak_rss_mib * 3) * MIB),
-        "cgroup_peak_bytes": int((cgroup_peak_mib if cgroup_peak_mib is not None else peak_rss_mib + 2) * MIB),
+        "vm_peak_bytes": int((peak_rss_mib * 3 if vm_peak_mib is None else vm_peak_mib) * MIB),
+        "cgroup_peak_bytes": int((peak_rss_mib + 2 if cgroup_peak_mib is None else cgroup_peak_mib) * MIB),
         "runtime": runtime_memory if runtime_memory is not None else _runtime_memory(language, peak),
     }
     doc["cpu"] = {
@@ -148,7 +151,9 @@ def build(document: dict[str, Any]) -> RunResult:
     return RunResult.from_document(validate_document(document, source="factory"))
 
 
-def _workload(kind: str, tasks: int, io_ms: float, pool_size: int | None, workers: int | None) -> dict[str, Any]:
+def _workload(
+    kind: str, tasks: int, io_ms: float, pool_size: int | None, workers: int | None
+) -> dict[str, Any]:
     workload: dict[str, Any] = {"kind": kind, "tasks": tasks, "pool_size": pool_size, "workers": workers}
     if kind == "io":
         workload["io_ms"] = io_ms

@@ -24,7 +24,8 @@ def case(approach: str, **params: object) -> Case:
 
 def test_a_local_run_is_pinned_and_recorded_as_local() -> None:
     executor = LocalExecutor(repo_root())
-    request = RunRequest(case("asyncio", tasks=100, io_ms=2), Limits(cpuset="0", memory_bytes=256 * MIB), "lt1")
+    limits = Limits(cpus=0.5, cpuset="0", memory_bytes=256 * MIB)
+    request = RunRequest(case("asyncio", tasks=100, io_ms=2), limits, "lt1")
     raw = executor.run(request)
     result = to_result(raw, request, executor.host_info())
     assert result.ok, result.error_message
@@ -32,8 +33,11 @@ def test_a_local_run_is_pinned_and_recorded_as_local() -> None:
     assert result.document["environment"]["parallelism"] == 1
     execution = result.document["execution"]
     assert execution["executor"] == "local" and execution["limits"]["cpuset"] == "0"
+    seen = result.document["environment"]["cgroup"]
     if execution["limits"]["memory_bytes"] is not None:  # a cgroup could be made (root on cgroup v1/v2)
-        assert result.document["environment"]["cgroup"]["memory_limit_bytes"] == 256 * MIB
+        assert seen["memory_limit_bytes"] == 256 * MIB
+    if execution["limits"]["cpus"] is not None:
+        assert seen["cpu_quota_cores"] == pytest.approx(0.5)
 
 
 def test_the_time_limit_kills_the_runner() -> None:

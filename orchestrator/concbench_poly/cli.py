@@ -149,7 +149,7 @@ def _options(
     return RunOptions(
         params=params, limits=limits, repetitions=Repetitions(warmup=warmup, repeat=repeat),
         workloads=workloads_from(workload), languages=languages,
-        approaches=tuple(approaches) if approaches else None, executor=executor.value,  # type: ignore[arg-type]
+        approaches=tuple(approaches) if approaches else None, executor=executor.value,
         offline=offline, keep_containers=keep,
     )
 
@@ -199,7 +199,16 @@ def all_command(
     quiet: QuietOpt = False,
 ) -> None:
     """Build what is missing, run every language's approaches one container at a time, report."""
-    _run_and_report(tuple(RUNNERS), **locals())
+    try:
+        options = _options(
+            languages=tuple(RUNNERS), workload=workload, tasks=tasks, io_ms=io_ms, cpus=cpus, cpuset=cpuset,
+            memory=memory, pids=pids, timeout=timeout, executor=executor, warmup=warmup, repeat=repeat,
+            approaches=approach, pool_sizes=pool_size, workers=workers, cpu_repeat=cpu_repeat,
+            offline=offline, keep=keep,
+        )
+    except ConcbenchError as exc:
+        _fail(exc)
+    _run_and_report(options, out, fmt, latency, quiet)
 
 
 @app.command("run")
@@ -228,31 +237,30 @@ def run_command(
     quiet: QuietOpt = False,
 ) -> None:
     """Run one language's approaches (all of them, or --approach ...)."""
-    params = dict(locals())
-    lang = params.pop("language")
-    _run_and_report((lang,), **params)
-
-
-def _run_and_report(languages: tuple[str, ...], **kw: object) -> None:
-    from concbench_poly.service import run_benchmarks, validate_languages
+    from concbench_poly.service import validate_languages
 
     try:
-        languages = validate_languages(languages)
         options = _options(
-            languages=languages, workload=kw["workload"], tasks=kw["tasks"], io_ms=kw["io_ms"],  # type: ignore[arg-type]
-            cpus=kw["cpus"], cpuset=kw["cpuset"], memory=kw["memory"], pids=kw["pids"],  # type: ignore[arg-type]
-            timeout=kw["timeout"], executor=kw["executor"], warmup=kw["warmup"],  # type: ignore[arg-type]
-            repeat=kw["repeat"], approaches=kw["approach"], pool_sizes=kw["pool_size"],  # type: ignore[arg-type]
-            workers=kw["workers"], cpu_repeat=kw["cpu_repeat"], offline=kw["offline"],  # type: ignore[arg-type]
-            keep=kw["keep"],  # type: ignore[arg-type]
+            languages=validate_languages((language,)), workload=workload, tasks=tasks, io_ms=io_ms, cpus=cpus,
+            cpuset=cpuset, memory=memory, pids=pids, timeout=timeout, executor=executor, warmup=warmup,
+            repeat=repeat, approaches=approach, pool_sizes=pool_size, workers=workers, cpu_repeat=cpu_repeat,
+            offline=offline, keep=keep,
         )
-        out = kw["out"] or default_results_dir()
-        quiet = bool(kw["quiet"])
-        with ConsoleEvents(quiet) as events:
-            run = run_benchmarks(options, out, events)  # type: ignore[arg-type]
-        _finish(run.results, out, kw["fmt"], kw["latency"], quiet)  # type: ignore[arg-type]
     except ConcbenchError as exc:
         _fail(exc)
+    _run_and_report(options, out, fmt, latency, quiet)
+
+
+def _run_and_report(options: RunOptions, out: Path | None, fmt: Format, latency: LatencyView, quiet: bool) -> None:
+    from concbench_poly.service import run_benchmarks
+
+    target = out or default_results_dir()
+    try:
+        with ConsoleEvents(quiet) as events:
+            run = run_benchmarks(options, target, events)
+    except ConcbenchError as exc:
+        _fail(exc)
+    _finish(run.results, target, fmt, latency, quiet)
 
 
 @app.command("sweep")

@@ -127,7 +127,8 @@ def rationale(decision: Decision, view: LatencyView) -> str:
         )
         parts.append(f"vs {others}")
     if decision.close_call is not None:
-        parts.append(f"not significantly different from {decision.name(decision.close_call)} (ranges overlap)")
+        close = decision.name(decision.close_call)
+        parts.append(f"not significantly different from {close} ([min, max] ranges overlap)")
     parts += decision.scale_notes
     return "; ".join(parts)
 
@@ -150,7 +151,7 @@ def _decide(summary: Summary, workload: Workload, scope: str) -> Decision:
     )
     if not pool:
         return Decision(workload, scope, scope_label, None, None, (), "", None, scale_notes)
-    tasks = _compared_task_count(pool)
+    tasks = _compared_task_count(pool, summary.of_workload(workload))
     options = [_option(c, summary.latency_view) for c in pool if c.case.tasks == tasks]
     done = [o for o in options if o.completed]
     if not done:
@@ -170,20 +171,27 @@ def _decide(summary: Summary, workload: Workload, scope: str) -> Decision:
     )
 
 
-def _compared_task_count(pool: Sequence[CaseSummary]) -> int:
+def _compared_task_count(pool: Sequence[CaseSummary], workload_cases: Sequence[CaseSummary]) -> int:
+    """Most completed approaches in scope; ties go to the count most approaches of any language ran
+    (so languages are compared at the same N), then to the larger count."""
     completed: dict[int, int] = defaultdict(int)
     for case_summary in pool:
         completed[case_summary.case.tasks] += int(case_summary.completed)
-    return max(completed, key=lambda n: (completed[n], n))
+    everywhere: dict[int, int] = defaultdict(int)
+    for case_summary in workload_cases:
+        everywhere[case_summary.case.tasks] += int(case_summary.completed)
+    return max(completed, key=lambda n: (completed[n], everywhere[n], n))
 
 
 def _option(case_summary: CaseSummary, view: LatencyView) -> Option:
     failure = case_summary.main_failure()
     display = RUNNERS[case_summary.case.language].display_name
+    # The task count is stated once per decision, so it is dropped from the names.
+    label = case_summary.label.removesuffix(f" ({case_summary.case.tasks})")
     return Option(
         key=case_summary.key,
-        label=case_summary.label,
-        short=case_summary.label.removeprefix(f"{display} "),
+        label=label,
+        short=label.removeprefix(f"{display} "),
         completed=case_summary.completed,
         total_ms=case_summary.stat("total_ms"),
         p99_ms=case_summary.stat(latency_figure(view, "p99")),

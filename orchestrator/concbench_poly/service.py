@@ -267,7 +267,7 @@ def clean(remove_images: bool) -> tuple[list[str], list[str]]:
     client = connect()
     containers = []
     for container in managed_containers(client):
-        containers.append(container.name or container.id)
+        containers.append(str(container.name or container.id))
         remove_quietly(container)
     images = ImageBuilder(client, repo_root()).remove_all() if remove_images else []
     return containers, images

@@ -34,10 +34,17 @@ def number(value: float, places: int | None = None) -> str:
     return "0" if text.strip("-0.") == "" else text
 
 
-def span(median: float, lo: float, hi: float) -> str:
-    """'15.1 (14.8–16.1)': the extremes get the median's precision so the three line up."""
-    places = decimals(median)
-    return f"{number(median, places)} ({number(lo, places)}{DASH}{number(hi, places)})"
+def span(median: float, lo: float, hi: float, places: int | None = None) -> str:
+    """'15.1 (14.8-16.1)' with an en dash; the extremes get the median's precision so the three line up.
+
+    Just the median when min and max print the same.
+    """
+    places = decimals(median) if places is None else places
+    texts = number(median, places), number(lo, places), number(hi, places)
+    if texts[1] == texts[2]:
+        # No visible spread; "10.6 (10.6–10.6)" would only add noise.
+        return texts[0]
+    return f"{texts[0]} ({texts[1]}{DASH}{texts[2]})"
 
 
 def ms(value: float) -> str:

@@ -1,7 +1,7 @@
-"""A best-effort memory limit for local runs: a child memory cgroup of our own (root only).
+"""Best-effort limits for local runs: child cgroups of our own for memory and CPU quota (root only).
 
-Containers get their limit from Docker; a host process gets the same one only where this process may
-create cgroups. Anything else returns None, and the run records `memory_bytes: null`.
+Containers get their limits from Docker; a host process gets the same ones only where this process
+may create cgroups. Whatever could not be applied is recorded as null in the result's limits.
 """
 
 from __future__ import annotations
@@ -13,22 +13,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+CFS_PERIOD_US = 100_000
 
 
 @dataclass(frozen=True)
-class MemoryCgroup:
-    path: Path
-    version: int
+class LocalCgroup:
+    """The cgroup directories a local run joins, and which limits they really carry."""
 
-    @property
-    def procs_file(self) -> Path:
-        return self.path / "cgroup.procs"
+    dirs: tuple[Path, ...]
+    version: int
+    memory_dir: Path | None
+    memory_bytes: int | None
+    cpus: float | None
 
     def oom_kills(self) -> int:
-        """OOM kills inside this cgroup so far (v1 memory.oom_control, v2 memory.events)."""
+        """OOM kills inside the memory cgroup so far (v1 memory.oom_control, v2 memory.events)."""
+        if self.memory_dir is None:
+            return 0
         name = "memory.oom_control" if self.version == 1 else "memory.events"
         try:
-            text = (self.path / name).read_text(encoding="utf-8")
+            text = (self.memory_dir / name).read_text(encoding="utf-8")
         except OSError:
             return 0
         for line in text.splitlines():
@@ -37,9 +41,16 @@ class MemoryCgroup:
                 return int(value)
         return 0
 
+    def join(self) -> None:
+        """Runs in the child between fork and exec, so the runner starts inside the limits."""
+        pid = str(os.getpid())
+        for directory in self.dirs:
+            (directory / "cgroup.procs").write_text(pid, encoding="utf-8")
+
     def remove(self) -> None:
-        with contextlib.suppress(OSError):
-            self.path.rmdir()
+        for directory in self.dirs:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
 
 
 def own_cgroup_path(controller: str | None, proc_cgroup: str) -> str | None:
@@ -53,39 +64,58 @@ def own_cgroup_path(controller: str | None, proc_cgroup: str) -> str | None:
     return None
 
 
-def create_memory_cgroup(limit_bytes: int, root: Path = CGROUP_ROOT) -> MemoryCgroup | None:
-    try:
-        proc_cgroup = Path("/proc/self/cgroup").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    name = f"concbench-{uuid.uuid4().hex[:12]}"
-    if (root / "memory").is_dir():
-        own = own_cgroup_path("memory", proc_cgroup)
-        settings = {"memory.limit_in_bytes": limit_bytes, "memory.memsw.limit_in_bytes": limit_bytes}
-        parent, version = root / "memory" / (own or "/").lstrip("/"), 1
-    elif (root / "cgroup.controllers").exists():
-        own = own_cgroup_path(None, proc_cgroup)
-        settings = {"memory.max": limit_bytes, "memory.swap.max": 0}
-        parent, version = root / (own or "/").lstrip("/"), 2
-    else:
-        return None
+def _make_child(parent: Path, name: str, settings: dict[str, str]) -> Path | None:
+    """mkdir a child cgroup and write its settings; None (and nothing left behind) on any refusal."""
     path = parent / name
     try:
         path.mkdir()
     except OSError:
         return None
-    cgroup = MemoryCgroup(path, version)
     try:
         for key, value in settings.items():
             target = path / key
-            if target.exists():  # memsw exists only with swap accounting
-                target.write_text(str(value), encoding="utf-8")
+            if target.exists():  # e.g. memsw exists only with swap accounting
+                target.write_text(value, encoding="utf-8")
     except OSError:
-        cgroup.remove()
+        with contextlib.suppress(OSError):
+            path.rmdir()
         return None
-    return cgroup
+    return path
 
 
-def join_cgroup(procs_file: Path) -> None:
-    """Runs in the child between fork and exec, so the runner starts inside the limit."""
-    procs_file.write_text(str(os.getpid()), encoding="utf-8")
+def create_cgroup(memory_bytes: int, cpus: float | None, root: Path = CGROUP_ROOT) -> LocalCgroup | None:
+    try:
+        proc_cgroup = Path("/proc/self/cgroup").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    name = f"concbench-{uuid.uuid4().hex[:12]}"
+    quota = str(int(cpus * CFS_PERIOD_US)) if cpus else None
+    if (root / "memory").is_dir():
+        memory_parent = root / "memory" / (own_cgroup_path("memory", proc_cgroup) or "/").lstrip("/")
+        memory_dir = _make_child(memory_parent, name, {"memory.limit_in_bytes": str(memory_bytes),
+                                                       "memory.memsw.limit_in_bytes": str(memory_bytes)})
+        cpu_dir = None
+        if quota is not None and (root / "cpu").is_dir():
+            cpu_parent = root / "cpu" / (own_cgroup_path("cpu", proc_cgroup) or "/").lstrip("/")
+            cpu_dir = _make_child(cpu_parent, name, {"cpu.cfs_period_us": str(CFS_PERIOD_US),
+                                                     "cpu.cfs_quota_us": quota})
+        dirs = tuple(d for d in (memory_dir, cpu_dir) if d is not None)
+        version = 1
+    elif (root / "cgroup.controllers").exists():
+        parent = root / (own_cgroup_path(None, proc_cgroup) or "/").lstrip("/")
+        settings = {"memory.max": str(memory_bytes), "memory.swap.max": "0"}
+        if quota is not None:
+            settings["cpu.max"] = f"{quota} {CFS_PERIOD_US}"
+        unified = _make_child(parent, name, settings)
+        memory_dir = cpu_dir = unified
+        dirs = (unified,) if unified is not None else ()
+        if unified is not None and not (unified / "cpu.max").exists():
+            cpu_dir = None  # the cpu controller is not delegated to this subtree
+        version = 2
+    else:
+        return None
+    if not dirs:
+        return None
+    return LocalCgroup(dirs=dirs, version=version, memory_dir=memory_dir,
+                       memory_bytes=memory_bytes if memory_dir is not None else None,
+                       cpus=cpus if cpu_dir is not None else None)

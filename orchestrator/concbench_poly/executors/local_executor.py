@@ -17,7 +17,7 @@ from typing import Any
 
 from concbench_poly.errors import RunnerFailedError
 from concbench_poly.executors.base import RawRun, RunRequest
-from concbench_poly.executors.local_cgroup import MemoryCgroup, create_memory_cgroup, join_cgroup
+from concbench_poly.executors.local_cgroup import LocalCgroup, create_cgroup
 from concbench_poly.host import host_info
 from concbench_poly.images import source_digest
 from concbench_poly.paths import cache_dir
@@ -78,18 +78,18 @@ class LocalExecutor:
         command = self._command(request.case.language) + request.case.runner_args()
         limits = request.limits
         cpus = sorted(set(limits.cpuset_list()) & os.sched_getaffinity(0)) or sorted(os.sched_getaffinity(0))
-        cgroup = create_memory_cgroup(limits.memory_bytes)
+        cgroup = create_cgroup(limits.memory_bytes, limits.cpus)
         try:
             return self._run(command, request, cpus, cgroup)
         finally:
             if cgroup is not None:
                 cgroup.remove()
 
-    def _run(self, command: list[str], request: RunRequest, cpus: list[int], cgroup: MemoryCgroup | None) -> RawRun:
+    def _run(self, command: list[str], request: RunRequest, cpus: list[int], cgroup: LocalCgroup | None) -> RawRun:
         def confine() -> None:  # runs in the child before exec
             os.sched_setaffinity(0, cpus)
             if cgroup is not None:
-                join_cgroup(cgroup.procs_file)
+                cgroup.join()
 
         started = time.perf_counter_ns()
         process = subprocess.Popen(
@@ -118,9 +118,9 @@ class LocalExecutor:
             wall_ms=wall_ms,
             oom_killed=oom_killed,
             applied_limits={
-                "cpus": None,
+                "cpus": cgroup.cpus if cgroup is not None else None,
                 "cpuset": ",".join(map(str, cpus)),
-                "memory_bytes": request.limits.memory_bytes if cgroup is not None else None,
+                "memory_bytes": cgroup.memory_bytes if cgroup is not None else None,
                 "pids": None,
                 "timeout_s": request.limits.timeout_s,
             },

@@ -101,7 +101,10 @@ function resolveDir(controller, roots = DEFAULT_ROOTS, version = detectVersion(r
   if (base === null) return null;
   const relative = own.replace(/^\/+/, '');
   const joined = relative === '' ? base : path.join(base, relative);
-  return { dir: exists(joined) ? joined : base, isRoot: relative === '' };
+  // cgroup v2 with a private cgroup namespace (Docker's default there) shows "0::/" for the
+  // container's own cgroup; the true root cgroup never has memory.max (runners/README.md).
+  const namespacedOwn = version === 2 && relative === '' && exists(path.join(base, 'memory.max'));
+  return { dir: exists(joined) ? joined : base, isRoot: relative === '' && !namespacedOwn };
 }
 
 /** A file holding one non-negative integer (or "max"), as BigInt; "max" -> null; missing -> undefined. */

@@ -88,7 +88,18 @@ test('v2: own path joined under the unified mount', (t) => {
     { version: 2, cpu_quota_cores: 0.5, cpuset: '1', memory_limit_bytes: 268435456 });
 });
 
-test('v2: unlimited values and a root "/" cgroup', (t) => {
+test('v2: the real root "/" cgroup (no memory.max) is not the runner\'s own', (t) => {
+  const { roots, cleanup } = fakeTree('0::/\n', {
+    'cgroup.controllers': 'cpu memory\n',
+    'memory.peak': '5000\n',
+  });
+  t.after(cleanup);
+  assert.equal(cgroup.readPeakBytes(roots), null);
+  assert.deepEqual(cgroup.readLimits(roots),
+    { version: 2, cpu_quota_cores: null, cpuset: null, memory_limit_bytes: null });
+});
+
+test('v2: a namespaced "/" with memory.max is the container\'s own cgroup', (t) => {
   const { roots, cleanup } = fakeTree('0::/\n', {
     'cgroup.controllers': 'cpu memory\n',
     'memory.peak': '5000\n',
@@ -96,7 +107,7 @@ test('v2: unlimited values and a root "/" cgroup', (t) => {
     'cpu.max': 'max 100000\n',
   });
   t.after(cleanup);
-  assert.equal(cgroup.readPeakBytes(roots), null);
+  assert.equal(cgroup.readPeakBytes(roots), 5000);
   assert.deepEqual(cgroup.readLimits(roots),
     { version: 2, cpu_quota_cores: null, cpuset: null, memory_limit_bytes: null });
 });

@@ -7,7 +7,7 @@ Own-cgroup resolution (runners/README.md, "Memory" step 5):
   sees the host's path but has its own cgroup mounted at the root);
 - a path of "/" is the root cgroup, not the runner's own: every value is then None. Exception, v2
   only: inside a cgroup namespace the runner's own cgroup also reads as "/"; it is recognised by its
-  cgroup.type file, which the kernel creates in every cgroup except the real root.
+  memory.max file, which the kernel creates in every cgroup except the real root.
 """
 
 from __future__ import annotations
@@ -72,8 +72,9 @@ class OwnCgroup:
             return None
         joined = self.mount_root / path.lstrip("/")
         directory = joined if joined.is_dir() else self.mount_root
-        # The real root has no cgroup.type; a namespace root (the runner's own) does.
-        return directory if (directory / "cgroup.type").exists() else None
+        # The real root has no memory.max; a namespace root (a container's own cgroup) does.
+        # Same rule in every runner: see runners/README.md, "cgroup_peak_bytes".
+        return directory if (directory / "memory.max").exists() else None
 
     def _v1_directory(self, controller: str) -> Path | None:
         path = self.memberships.get(controller)

@@ -94,7 +94,7 @@ def _run_process_pool(config: BenchmarkConfig, window: MeasurementWindow) -> Wor
     try:
         pool = context.Pool(processes=config.workers)
     except Exception as exc:
-        raise SubmissionStopped(exc, 0) from exc
+        raise SubmissionStopped(exc, 0, f"starting Pool({config.workers})") from exc
     pending: list[AsyncResult[WorkerReport]] = []
     clean_exit = False
     try:

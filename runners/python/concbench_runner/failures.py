@@ -11,10 +11,11 @@ RESOURCE_ERRNOS = frozenset({errno.EAGAIN, errno.EMFILE, errno.ENFILE, errno.ENO
 class SubmissionStopped(Exception):
     """Submitting tasks failed part-way; the tasks already started have been waited for."""
 
-    def __init__(self, cause: BaseException, started: int) -> None:
+    def __init__(self, cause: BaseException, started: int, while_doing: str = "") -> None:
         super().__init__(f"{describe(cause)} (after {started} tasks)")
         self.cause = cause
         self.started = started
+        self.while_doing = while_doing
 
 
 class TaskFailed(Exception):
@@ -55,4 +56,5 @@ def describe(exc: BaseException) -> str:
 
 def stopped_message(stop: SubmissionStopped, tasks: int) -> str:
     """E.g. "can't start new thread (after 9873 of 100000 tasks)"."""
-    return f"{describe(stop.cause)} (after {stop.started} of {tasks} tasks)"
+    context = f" while {stop.while_doing}" if stop.while_doing else ""
+    return f"{describe(stop.cause)}{context} (after {stop.started} of {tasks} tasks)"

@@ -22,7 +22,9 @@ USAGE_ERRORS = [
     ),
     pytest.param(["--workload", "cpu", "--approach", "asyncio", "--repeat", "-1"], "--repeat", id="repeat"),
     pytest.param(
-        ["--workload", "cpu", "--approach", "asyncio", "--payload-bytes", "0"], "--payload-bytes", id="payload"
+        ["--workload", "cpu", "--approach", "asyncio", "--payload-bytes", "0"],
+        "--payload-bytes",
+        id="payload",
     ),
     pytest.param(["--workload", "gpu", "--approach", "asyncio"], "--workload", id="unknown-workload"),
     pytest.param(["--workload", "io", "--approach", "multiprocessing"], "--approach", id="cpu-only-approach"),

@@ -7,6 +7,7 @@ No assertion depends on how fast this machine is, only on what must hold on any 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import pytest
@@ -25,20 +26,17 @@ CPU_REPEAT = 1000
 CPU_PAYLOAD = 64
 
 
-@pytest.fixture(scope="module", params=IO_APPROACHES)
-def io_run(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
-    approach: str = request.param
+@cache
+def io_document(approach: str) -> dict[str, Any]:
+    """One run per approach for the whole module, at the article's io parameters."""
     args = ["--workload", "io", "--approach", approach, "--tasks", str(ARTICLE_TASKS)]
-    args += ["--io-ms", str(ARTICLE_IO_MS)]
-    return approach, run_ok(args)
+    return run_ok([*args, "--io-ms", str(ARTICLE_IO_MS)])
 
 
-@pytest.fixture(scope="module", params=CPU_APPROACHES)
-def cpu_run(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
-    approach: str = request.param
+@cache
+def cpu_document(approach: str) -> dict[str, Any]:
     args = ["--workload", "cpu", "--approach", approach, "--tasks", str(CPU_TASKS)]
-    args += ["--repeat", str(CPU_REPEAT), "--payload-bytes", str(CPU_PAYLOAD), "--workers", "2"]
-    return approach, run_ok(args)
+    return run_ok([*args, "--repeat", str(CPU_REPEAT), "--payload-bytes", str(CPU_PAYLOAD), "--workers", "2"])
 
 
 def check_common_bounds(document: dict[str, Any], tasks: int) -> None:
@@ -76,11 +74,12 @@ def check_common_bounds(document: dict[str, Any], tasks: int) -> None:
     assert cpu["user_s"] + cpu["system_s"] > 0
     assert cpu["peak_threads"] >= 1
     environment = document["environment"]
-    assert 1 <= environment["parallelism"] <= environment["cpu_count"] or environment["cpu_count"] >= 1
+    assert 1 <= environment["parallelism"] <= environment["cpu_count"]
 
 
-def test_io_document(io_run: tuple[str, dict[str, Any]]) -> None:
-    approach, document = io_run
+@pytest.mark.parametrize("approach", IO_APPROACHES)
+def test_io_document(approach: str) -> None:
+    document = io_document(approach)
     check_common_bounds(document, ARTICLE_TASKS)
     assert document["approach"] == approach
     assert document["checksum"] is None
@@ -98,10 +97,8 @@ def test_io_document(io_run: tuple[str, dict[str, Any]]) -> None:
     assert document["total_ms"] >= ARTICLE_IO_MS
 
 
-def test_io_threadpool_queues_in_rounds(io_run: tuple[str, dict[str, Any]]) -> None:
-    approach, document = io_run
-    if approach != "threadpool":
-        pytest.skip("threadpool only")
+def test_io_threadpool_queues_in_rounds() -> None:
+    document = io_document("threadpool")
     rounds = ARTICLE_TASKS // ARTICLE_POOL_SIZE  # 20 rounds of D each on every pool thread
     assert document["total_ms"] >= rounds * ARTICLE_IO_MS
     assert document["latency_ms"]["end_to_end"]["p99"] >= (rounds - 1) * ARTICLE_IO_MS
@@ -109,25 +106,22 @@ def test_io_threadpool_queues_in_rounds(io_run: tuple[str, dict[str, Any]]) -> N
     assert 2 <= document["cpu"]["peak_threads"] <= ARTICLE_POOL_SIZE + 1
 
 
-def test_io_asyncio_is_not_serialised(io_run: tuple[str, dict[str, Any]]) -> None:
-    approach, document = io_run
-    if approach != "asyncio":
-        pytest.skip("asyncio only")
+def test_io_asyncio_is_not_serialised() -> None:
+    document = io_document("asyncio")
     assert document["total_ms"] < ARTICLE_TASKS * ARTICLE_IO_MS / 10
     assert document["cpu"]["peak_threads"] == 1  # one event loop thread, no helper threads
 
 
-def test_io_threading_runs_threads(io_run: tuple[str, dict[str, Any]]) -> None:
-    approach, document = io_run
-    if approach != "threading":
-        pytest.skip("threading only")
+def test_io_threading_runs_threads() -> None:
+    document = io_document("threading")
     # Right after the last start() that thread is still sleeping: main + at least one.
     assert document["cpu"]["peak_threads"] >= 2
     assert document["total_ms"] < ARTICLE_TASKS * ARTICLE_IO_MS
 
 
-def test_cpu_document(cpu_run: tuple[str, dict[str, Any]]) -> None:
-    approach, document = cpu_run
+@pytest.mark.parametrize("approach", CPU_APPROACHES)
+def test_cpu_document(approach: str) -> None:
+    document = cpu_document(approach)
     check_common_bounds(document, CPU_TASKS)
     assert document["approach"] == approach
     assert document["workload"] == {
@@ -141,10 +135,8 @@ def test_cpu_document(cpu_run: tuple[str, dict[str, Any]]) -> None:
     assert document["checksum"] == independent_checksum(CPU_PAYLOAD, CPU_REPEAT)
 
 
-def test_cpu_multiprocessing_counts_workers(cpu_run: tuple[str, dict[str, Any]]) -> None:
-    approach, document = cpu_run
-    if approach != "multiprocessing":
-        pytest.skip("multiprocessing only")
+def test_cpu_multiprocessing_counts_workers() -> None:
+    document = cpu_document("multiprocessing")
     runtime = document["memory"]["runtime"]
     assert 1 <= runtime["worker_processes_reporting"] <= 2
     assert runtime["worker_peak_rss_bytes"] > 0

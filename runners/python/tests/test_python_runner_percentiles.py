@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from python_runner_harness import SCHEMA_DIR
-
 from concbench_runner.percentiles import cdf, nearest_rank_index, percentile, summarize
+from python_runner_harness import SCHEMA_DIR
 
 VECTORS: list[dict[str, Any]] = json.loads((SCHEMA_DIR / "percentile_vectors.json").read_text())["cases"]
 

@@ -1,0 +1,62 @@
+"""A task that cannot start: status error, exit 1, a schema-valid document, started tasks joined.
+
+RLIMIT_AS (set in the child before exec) makes thread stacks impossible to map once a few dozen
+8 MiB stacks are reserved, so Thread.start() fails with "can't start new thread". Unlike
+RLIMIT_NPROC it also applies to root.
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+
+import pytest
+from python_runner_harness import run_runner, schema_errors
+
+ADDRESS_SPACE_LIMIT = 256 << 20  # enough for the interpreter, far too little for 1000 x 8 MiB stacks
+THREAD_STACK = 8 << 20
+TASKS = 1000
+
+
+def limit_address_space() -> None:
+    resource.setrlimit(resource.RLIMIT_STACK, (THREAD_STACK, THREAD_STACK))
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param(["--approach", "threading"], id="threading"),
+        pytest.param(["--approach", "threadpool", "--pool-size", str(TASKS)], id="threadpool"),
+    ],
+)
+def test_thread_start_failure_is_reported(extra: list[str]) -> None:
+    # Tasks wait long enough that every started thread is still alive when the limit is hit.
+    result = run_runner(
+        ["--workload", "io", "--tasks", str(TASKS), "--io-ms", "300", *extra],
+        preexec_fn=limit_address_space,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    document = result.document()
+    assert schema_errors(document) == []
+    assert document["status"] == "error"
+    assert document["error"]["kind"] == "resource_exhausted"
+    match = re.fullmatch(
+        r"can't start new thread \(after (\d+) of (\d+) tasks\)", document["error"]["message"]
+    )
+    assert match, document["error"]["message"]
+    started, tasks = int(match[1]), int(match[2])
+    assert tasks == TASKS
+    assert 0 < started < TASKS
+    assert document["latency_ms"] is None
+    assert document["total_ms"] is None
+    assert document["environment"]["cpu_count"] >= 1
+    assert "Traceback" not in result.stdout
+
+
+def test_unlimited_run_of_the_same_size_succeeds() -> None:
+    """The control: without the limit the same run is ok, so the limit is what failed it."""
+    result = run_runner(["--workload", "io", "--approach", "threading", "--tasks", "50", "--io-ms", "300"])
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.document()["status"] == "ok"

@@ -1,0 +1,124 @@
+"""The Python runner at the article's parameters: all six approach/workload pairs, as a subprocess.
+
+Each document must satisfy schema/result.schema.json (Draft 2020-12, formats checked) and the
+logical bounds that hold on any machine. Figures are never compared with timing expectations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RUNNER = REPO_ROOT / "runners" / "python" / "runner.py"
+SCHEMA = REPO_ROOT / "schema" / "result.schema.json"
+
+# The article: 1,000 tasks; io waits 10 ms; ThreadPool(50); multiprocessing(4);
+# cpu hashes sha256(data * 10000) with 64-byte data.
+N = 1000
+D = 10
+POOL_SIZE = 50
+WORKERS = 4
+PAYLOAD_BYTES = 64
+REPEAT = 10000
+
+PAIRS = [
+    ("io", "threading"),
+    ("io", "asyncio"),
+    ("io", "threadpool"),
+    ("cpu", "threading"),
+    ("cpu", "asyncio"),
+    ("cpu", "multiprocessing"),
+]
+
+
+@cache
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA.read_text()), format_checker=FormatChecker())
+
+
+@cache
+def run(workload: str, approach: str) -> dict[str, Any]:
+    """Run one pair once per test session; exit 0 and exactly one JSON line on stdout."""
+    args = ["--workload", workload, "--approach", approach, "--tasks", str(N)]
+    if workload == "io":
+        args += ["--io-ms", str(D), "--pool-size", str(POOL_SIZE)]
+    else:
+        args += ["--payload-bytes", str(PAYLOAD_BYTES), "--repeat", str(REPEAT), "--workers", str(WORKERS)]
+    completed = subprocess.run(
+        [sys.executable, str(RUNNER), *args], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.stdout.endswith("\n") and completed.stdout.count("\n") == 1
+    document = json.loads(completed.stdout)
+    assert isinstance(document, dict)
+    return document
+
+
+@pytest.mark.parametrize(("workload", "approach"), PAIRS)
+def test_document_is_schema_valid(workload: str, approach: str) -> None:
+    document = run(workload, approach)
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator().iter_errors(document)]
+    assert errors == []
+    assert document["status"] == "ok"
+    assert document["error"] is None
+    assert document["language"] == "python"
+    assert (document["workload"]["kind"], document["approach"]) == (workload, approach)
+    assert document["workload"]["tasks"] == N
+
+
+@pytest.mark.parametrize(("workload", "approach"), PAIRS)
+def test_logical_bounds(workload: str, approach: str) -> None:
+    document = run(workload, approach)
+    total = document["total_ms"]
+    latency = document["latency_ms"]
+    memory = document["memory"]
+    cpu = document["cpu"]
+    assert total > 0
+    assert document["throughput_per_s"] == pytest.approx(N / (total / 1000))
+    assert latency["end_to_end"]["max"] <= total
+    for kind in ("service", "end_to_end"):
+        assert len(latency["cdf"][kind]) == 101
+        assert latency["cdf"][kind][50] == latency[kind]["p50"]
+    assert latency["service"]["p99"] <= latency["end_to_end"]["max"]
+    assert memory["peak_rss_bytes"] >= memory["baseline_rss_bytes"] > 0
+    assert cpu["user_s"] + cpu["system_s"] > 0
+    assert cpu["peak_threads"] >= 1
+
+
+@pytest.mark.parametrize("approach", ["threading", "asyncio", "threadpool"])
+def test_io_every_task_waits_its_duration(approach: str) -> None:
+    document = run("io", approach)
+    assert document["latency_ms"]["service"]["p50"] >= D
+    assert document["latency_ms"]["cdf"]["service"][0] >= D
+    assert document["checksum"] is None
+
+
+def test_io_threadpool_runs_in_rounds_of_pool_size() -> None:
+    document = run("io", "threadpool")
+    rounds = N // POOL_SIZE
+    assert document["workload"]["pool_size"] == POOL_SIZE
+    assert document["total_ms"] >= rounds * D
+    assert document["latency_ms"]["end_to_end"]["p99"] >= (rounds - 1) * D
+
+
+def test_io_asyncio_is_concurrent() -> None:
+    document = run("io", "asyncio")
+    assert document["workload"]["pool_size"] is None
+    assert document["total_ms"] < N * D / 10
+
+
+@pytest.mark.parametrize("approach", ["threading", "asyncio", "multiprocessing"])
+def test_cpu_checksum_matches_hashlib(approach: str) -> None:
+    document = run("cpu", approach)
+    payload_0 = bytes(j % 256 for j in range(PAYLOAD_BYTES))
+    assert document["checksum"] == hashlib.sha256(payload_0 * REPEAT).hexdigest()
+    assert document["workload"]["workers"] == (WORKERS if approach == "multiprocessing" else None)
