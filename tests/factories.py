@@ -37,8 +37,7 @@ class Lat:
 
     def distribution(self) -> dict[str, float]:
         p90 = self.p50 + 0.8 * (self.p99 - self.p50)
-        return {"p50": self.p50, "p90": p90, "p99": self.p99, "max": self.p99 * 1.01,
-                "mean": (self.p50 + p90) / 2}
+        return {"p50": self.p50, "p90": p90, "p99": self.p99, "max": self.p99 * 1.01, "mean": (self.p50 + p90) / 2}
 
     def cdf(self) -> list[float]:
         """101 nondecreasing nearest-rank points whose p50/p90/p99/max match distribution()."""
@@ -151,9 +150,7 @@ def build(document: dict[str, Any]) -> RunResult:
     return RunResult.from_document(validate_document(document, source="factory"))
 
 
-def _workload(
-    kind: str, tasks: int, io_ms: float, pool_size: int | None, workers: int | None
-) -> dict[str, Any]:
+def _workload(kind: str, tasks: int, io_ms: float, pool_size: int | None, workers: int | None) -> dict[str, Any]:
     workload: dict[str, Any] = {"kind": kind, "tasks": tasks, "pool_size": pool_size, "workers": workers}
     if kind == "io":
         workload["io_ms"] = io_ms
@@ -166,8 +163,13 @@ def _runtime_memory(language: str, peak: int) -> dict[str, Any]:
     if language == "go":
         return {"HeapAlloc": peak // 8, "StackInuse": peak // 4, "Sys": peak // 2, "NumGC": 3}
     if language == "node":
-        return {"rss": peak, "heapTotal": peak // 3, "heapUsed": peak // 4, "external": 1 << 20,
-                "arrayBuffers": 1 << 14}
+        return {
+            "rss": peak,
+            "heapTotal": peak // 3,
+            "heapUsed": peak // 4,
+            "external": 1 << 20,
+            "arrayBuffers": 1 << 14,
+        }
     return {"gc_counts": [12, 1, 0], "allocated_blocks": peak // 64}
 
 
@@ -175,8 +177,9 @@ def _execution(doc: dict[str, Any], executor: str, repetition: int, warmup: bool
     execution = copy.deepcopy(_example("ok_with_execution_local.json")["execution"])
     execution.update(executor=executor, repetition=repetition, warmup=warmup, run_id="20261126T154300Z")
     if executor == "docker":
-        execution.update(image=f"concbench-poly/{doc['language']}:ab12cd34", image_id="sha256:0123",
-                         container_id="3f2a1c")
+        execution.update(
+            image=f"concbench-poly/{doc['language']}:ab12cd34", image_id="sha256:0123", container_id="3f2a1c"
+        )
         execution["limits"].update(cpus=1.0, pids=4096)
         execution["host"]["docker_version"] = "27.3.1"
     doc["execution"] = execution
@@ -197,57 +200,216 @@ def fixture_set() -> list[RunResult]:
 
     # I/O, the article's six rows.
     for kw in reps(3, total_ms=[15.2, 14.8, 16.1], peak_rss_mib=[41.0, 42.5, 41.7]):
-        runs.append(ok("python", "threading", service=Lat(10.6, 14.9), end_to_end=Lat(12.1, 16.0),
-                       user_s=0.07, system_s=0.03, peak_threads=1001, ctx=(2100, 40), **kw))
+        runs.append(
+            ok(
+                "python",
+                "threading",
+                service=Lat(10.6, 14.9),
+                end_to_end=Lat(12.1, 16.0),
+                user_s=0.07,
+                system_s=0.03,
+                peak_threads=1001,
+                ctx=(2100, 40),
+                **kw,
+            )
+        )
     runs.append(ok("python", "threading", total_ms=30.0, peak_rss_mib=45.0, warmup=True))
     for kw in reps(3, total_ms=[13.0, 12.6, 21.0], peak_rss_mib=[18.2, 18.4, 18.3]):
-        runs.append(ok("python", "asyncio", service=Lat(10.3, 12.1), end_to_end=Lat(11.0, 12.9),
-                       user_s=0.02, system_s=0.004, **kw))
+        runs.append(
+            ok(
+                "python",
+                "asyncio",
+                service=Lat(10.3, 12.1),
+                end_to_end=Lat(11.0, 12.9),
+                user_s=0.02,
+                system_s=0.004,
+                **kw,
+            )
+        )
     for kw in reps(3, total_ms=[212.0, 214.5, 213.1], peak_rss_mib=[14.1, 14.0, 14.2]):
-        runs.append(ok("python", "threadpool", pool_size=50, service=Lat(10.2, 10.4),
-                       end_to_end=Lat(110.4, 211.0), peak_threads=51, user_s=0.05, system_s=0.02, **kw))
+        runs.append(
+            ok(
+                "python",
+                "threadpool",
+                pool_size=50,
+                service=Lat(10.2, 10.4),
+                end_to_end=Lat(110.4, 211.0),
+                peak_threads=51,
+                user_s=0.05,
+                system_s=0.02,
+                **kw,
+            )
+        )
     for kw in reps(3, total_ms=[111.0, 112.2, 111.5], peak_rss_mib=[16.0, 16.2, 16.1]):
-        runs.append(ok("python", "threadpool", pool_size=100, service=Lat(10.2, 10.5),
-                       end_to_end=Lat(60.3, 111.2), peak_threads=101, user_s=0.05, system_s=0.02, **kw))
+        runs.append(
+            ok(
+                "python",
+                "threadpool",
+                pool_size=100,
+                service=Lat(10.2, 10.5),
+                end_to_end=Lat(60.3, 111.2),
+                peak_threads=101,
+                user_s=0.05,
+                system_s=0.02,
+                **kw,
+            )
+        )
     for kw in reps(3, total_ms=[11.8, 11.9, 11.7], peak_rss_mib=[6.1, 6.0, 6.2]):
-        runs.append(ok("go", "goroutines", service=Lat(10.1, 10.9), end_to_end=Lat(10.3, 11.3),
-                       baseline_rss_mib=3.5, peak_threads=5, **kw))
+        runs.append(
+            ok(
+                "go",
+                "goroutines",
+                service=Lat(10.1, 10.9),
+                end_to_end=Lat(10.3, 11.3),
+                baseline_rss_mib=3.5,
+                peak_threads=5,
+                **kw,
+            )
+        )
     for kw in reps(2, total_ms=[12.9, 13.1], peak_rss_mib=[44.0, 44.6]):
-        runs.append(ok("node", "async", service=Lat(10.2, 12.0), end_to_end=Lat(10.9, 12.6),
-                       baseline_rss_mib=40.0, peak_threads=7, **kw))
-    runs.append(failed("node", "async", kind="timeout", message="run exceeded 120 s and was killed",
-                       repetition=2))
+        runs.append(
+            ok(
+                "node",
+                "async",
+                service=Lat(10.2, 12.0),
+                end_to_end=Lat(10.9, 12.6),
+                baseline_rss_mib=40.0,
+                peak_threads=7,
+                **kw,
+            )
+        )
+    runs.append(failed("node", "async", kind="timeout", message="run exceeded 120 s and was killed", repetition=2))
     # CPU-bound.
     for kw in reps(3, total_ms=[850.0, 861.0, 845.5]):
-        runs.append(ok("python", "threading", "cpu", service=Lat(400.0, 820.0), user_s=0.83, system_s=0.02,
-                       peak_threads=1001, **kw))
+        runs.append(
+            ok(
+                "python",
+                "threading",
+                "cpu",
+                service=Lat(400.0, 820.0),
+                user_s=0.83,
+                system_s=0.02,
+                peak_threads=1001,
+                **kw,
+            )
+        )
     for kw in reps(3, total_ms=[905.0, 899.0, 910.0]):
-        runs.append(ok("python", "asyncio", "cpu", service=Lat(0.9, 1.1), end_to_end=Lat(450.0, 895.0),
-                       user_s=0.89, system_s=0.01, **kw))
+        runs.append(
+            ok(
+                "python",
+                "asyncio",
+                "cpu",
+                service=Lat(0.9, 1.1),
+                end_to_end=Lat(450.0, 895.0),
+                user_s=0.89,
+                system_s=0.01,
+                **kw,
+            )
+        )
     for kw in reps(3, total_ms=[640.0, 652.0, 661.0]):
-        runs.append(ok("python", "multiprocessing", "cpu", workers=4, service=Lat(0.6, 0.8),
-                       end_to_end=Lat(320.0, 640.0), user_s=0.62, system_s=0.03, peak_rss_mib=60.0,
-                       peak_threads=3, **kw))
+        runs.append(
+            ok(
+                "python",
+                "multiprocessing",
+                "cpu",
+                workers=4,
+                service=Lat(0.6, 0.8),
+                end_to_end=Lat(320.0, 640.0),
+                user_s=0.62,
+                system_s=0.03,
+                peak_rss_mib=60.0,
+                peak_threads=3,
+                **kw,
+            )
+        )
     for kw in reps(3, total_ms=[612.0, 608.4, 615.2]):
-        runs.append(ok("go", "goroutines", "cpu", service=Lat(300.0, 600.0), user_s=0.6, system_s=0.01,
-                       peak_rss_mib=70.0, **kw))
+        runs.append(
+            ok("go", "goroutines", "cpu", service=Lat(300.0, 600.0), user_s=0.6, system_s=0.01, peak_rss_mib=70.0, **kw)
+        )
     for i in range(3):
-        runs.append(failed("node", "worker_threads", "cpu", workers=4, kind="runner_crashed",
-                           message="worker exited with code 1", repetition=i))
+        runs.append(
+            failed(
+                "node",
+                "worker_threads",
+                "cpu",
+                workers=4,
+                kind="runner_crashed",
+                message="worker exited with code 1",
+                repetition=i,
+            )
+        )
     # Sweeps (N = 1000 comes from the rows above).
     for tasks, peak, total in ((10000, 34.0, 19.0), (100000, 190.0, 120.0)):
         for i in range(2):
-            runs.append(ok("python", "asyncio", tasks=tasks, total_ms=total + i, peak_rss_mib=peak + i,
-                           service=Lat(10.5, 14.0), end_to_end=Lat(total / 2, total), repetition=i))
+            runs.append(
+                ok(
+                    "python",
+                    "asyncio",
+                    tasks=tasks,
+                    total_ms=total + i,
+                    peak_rss_mib=peak + i,
+                    service=Lat(10.5, 14.0),
+                    end_to_end=Lat(total / 2, total),
+                    repetition=i,
+                )
+            )
     for tasks, peak, total in ((10000, 30.0, 14.0), (100000, 262.0, 45.0)):
         for i in range(2):
-            runs.append(ok("go", "goroutines", tasks=tasks, total_ms=total + i, peak_rss_mib=peak + i,
-                           baseline_rss_mib=3.5, service=Lat(10.2, 11.0), end_to_end=Lat(total / 2, total),
-                           repetition=i))
+            runs.append(
+                ok(
+                    "go",
+                    "goroutines",
+                    tasks=tasks,
+                    total_ms=total + i,
+                    peak_rss_mib=peak + i,
+                    baseline_rss_mib=3.5,
+                    service=Lat(10.2, 11.0),
+                    end_to_end=Lat(total / 2, total),
+                    repetition=i,
+                )
+            )
     for i in range(2):
-        runs.append(ok("python", "threading", tasks=10000, total_ms=160.0 + i, peak_rss_mib=170.0 + i,
-                       service=Lat(10.8, 40.0), end_to_end=Lat(60.0, 150.0), peak_threads=10001,
-                       repetition=i))
-        runs.append(failed("python", "threading", tasks=100000, kind="resource_exhausted",
-                           message="can't start new thread (after 9873 of 100000 threads)", repetition=i))
+        runs.append(
+            ok(
+                "python",
+                "threading",
+                tasks=10000,
+                total_ms=160.0 + i,
+                peak_rss_mib=170.0 + i,
+                service=Lat(10.8, 40.0),
+                end_to_end=Lat(60.0, 150.0),
+                peak_threads=10001,
+                repetition=i,
+            )
+        )
+        runs.append(
+            failed(
+                "python",
+                "threading",
+                tasks=100000,
+                kind="resource_exhausted",
+                message="can't start new thread (after 9873 of 100000 threads)",
+                repetition=i,
+            )
+        )
+    return runs
+
+
+def variant_set() -> list[RunResult]:
+    """fixture_set as a second machine might see it: Go I/O 1.5x slower, Python asyncio I/O at half
+    the memory, Node.js not run, everything else unchanged (so compare() has every verdict)."""
+    runs: list[RunResult] = []
+    for result in fixture_set():
+        doc = copy.deepcopy(result.document)
+        key = result.case.key
+        if doc["language"] == "node":
+            continue
+        if key == "io-go-goroutines-n1000" and doc["status"] == "ok":
+            doc["total_ms"] *= 1.5
+            doc["throughput_per_s"] = doc["workload"]["tasks"] / (doc["total_ms"] / 1000)
+        if key == "io-python-asyncio-n1000" and doc["status"] == "ok":
+            doc["memory"]["peak_rss_bytes"] //= 2
+            doc["memory"]["baseline_rss_bytes"] //= 2
+            doc["memory"]["per_task_bytes"] /= 2
+        runs.append(build(doc))
     return runs

@@ -9,7 +9,6 @@ from typing import Any
 
 from concbench_poly.executors.base import RawRun, RunRequest
 from concbench_poly.run_outcome import workload_json
-
 from tests.conftest import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "schema" / "examples" / "valid" / "ok_io_python_asyncio.json"
@@ -24,8 +23,16 @@ def runner_document(request: RunRequest, total_ms: float = 20.0) -> dict[str, An
 
 
 def ok_run(request: RunRequest) -> RawRun:
-    return RawRun(executor="local", stdout=json.dumps(runner_document(request)), stderr="", exit_code=0,
-                  timed_out=False, wall_ms=50.0, oom_killed=False, container_id="f" * 64)
+    return RawRun(
+        executor="local",
+        stdout=json.dumps(runner_document(request)),
+        stderr="",
+        exit_code=0,
+        timed_out=False,
+        wall_ms=50.0,
+        oom_killed=False,
+        container_id="f" * 64,
+    )
 
 
 class FakeExecutor:
@@ -38,8 +45,13 @@ class FakeExecutor:
         self.requests: list[RunRequest] = []
 
     def host_info(self) -> dict[str, Any]:
-        return {"kernel": "6.1.0-test", "cpu_model": "Test CPU", "cpu_count": 2, "docker_version": None,
-                "cgroup_version": 1}
+        return {
+            "kernel": "6.1.0-test",
+            "cpu_model": "Test CPU",
+            "cpu_count": 2,
+            "docker_version": None,
+            "cgroup_version": 1,
+        }
 
     def run(self, request: RunRequest) -> RawRun:
         self.requests.append(request)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
@@ -21,16 +18,19 @@ def test_list_shows_every_case_of_the_article() -> None:
     assert ["io", "python", "threadpool", "Python ThreadPool(100)", "io-python-threadpool-pool100-n1000"] in rows
 
 
-@pytest.mark.parametrize(("args", "named"), [
-    (["run", "rust"], "rust"),
-    (["all", "--memory", "lots"], "--memory"),
-    (["all", "--cpuset", "x"], "--cpuset"),
-    (["all", "--tasks", "0"], "--tasks"),
-    (["all", "--workload", "disk"], "--workload"),
-    (["run", "python", "--approach", "fibers"], "fibers"),
-    (["sweep", "--tasks", "10,abc"], "--tasks"),
-    (["report", "/nonexistent/results"], "/nonexistent/results"),
-])
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["run", "rust"], "rust"),
+        (["all", "--memory", "lots"], "--memory"),
+        (["all", "--cpuset", "x"], "--cpuset"),
+        (["all", "--tasks", "0"], "--tasks"),
+        (["all", "--workload", "disk"], "--workload"),
+        (["run", "python", "--approach", "fibers"], "fibers"),
+        (["sweep", "--tasks", "10,abc"], "--tasks"),
+        (["report", "/nonexistent/results"], "/nonexistent/results"),
+    ],
+)
 def test_usage_errors_exit_2_and_name_the_input(args: list[str], named: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output

@@ -11,7 +11,6 @@ from concbench_poly.config import CONTAINER_TMPFS, CONTAINER_USER, DEFAULT_LIMIT
 from concbench_poly.executors.docker_engine import container_config
 from concbench_poly.images import OFFICIAL_BUILD_ARGS
 from concbench_poly.registry import RUNNERS
-
 from tests.conftest import REPO_ROOT
 
 

@@ -4,9 +4,16 @@ from concbench_poly.config import MIB, Limits, parse_cpuset, parse_memory, parse
 from concbench_poly.errors import UsageError
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("512m", 512 * MIB), ("4g", 4096 * MIB), ("1.5GiB", 1536 * MIB), ("67108864", 67108864), ("64M", 64 * MIB),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("512m", 512 * MIB),
+        ("4g", 4096 * MIB),
+        ("1.5GiB", 1536 * MIB),
+        ("67108864", 67108864),
+        ("64M", 64 * MIB),
+    ],
+)
 def test_parse_memory_accepts_docker_style_sizes(text: str, expected: int) -> None:
     assert parse_memory(text) == expected
 

@@ -25,8 +25,11 @@ LIMITS = Limits(cpus=1.0, cpuset="0", memory_bytes=256 * MIB, pids=2048, timeout
 
 
 def case(language: str, approach: str, workload: str = "io", **params: Any) -> Case:
-    [found] = [c for c in plan_cases((language,), (workload,), WorkloadParams(**params), (approach,))
-               if c.pool_size in (None, 50)]
+    [found] = [
+        c
+        for c in plan_cases((language,), (workload,), WorkloadParams(**params), (approach,))
+        if c.pool_size in (None, 50)
+    ]
     return found
 
 
@@ -61,8 +64,12 @@ def test_limits_are_applied_and_seen_from_inside(docker_client: Any, runner_imag
 
 def test_every_runner_runs_in_its_container(docker_client: Any, runner_images: dict[str, ImageRef]) -> None:
     executor = DockerExecutor(docker_client, runner_images)
-    for language, approach, workload in [("go", "goroutines", "io"), ("node", "async", "io"),
-                                         ("node", "worker_threads", "cpu"), ("python", "multiprocessing", "cpu")]:
+    for language, approach, workload in [
+        ("go", "goroutines", "io"),
+        ("node", "async", "io"),
+        ("node", "worker_threads", "cpu"),
+        ("python", "multiprocessing", "cpu"),
+    ]:
         request = RunRequest(case(language, approach, workload, tasks=100, repeat=100), LIMITS, run_id="itest-all")
         result = to_result(executor.run(request), request, executor.host_info())
         assert result.ok, f"{language}/{approach}: {result.error_message}"
@@ -77,10 +84,14 @@ def test_oom_kill_is_reported_and_other_results_survive(
     # Each cpu task materialises payload * repeat = 64 MiB; under 32 MiB that can only end in the OOM killer.
     oom_case = case("python", "threading", "cpu", tasks=4, repeat=1024 * 1024)
     ok_case = case("go", "goroutines", "io", tasks=100)
-    opts = RunOptions(limits=Limits(memory_bytes=32 * MIB, pids=2048, timeout_s=120),
-                      repetitions=Repetitions(warmup=0, repeat=1), executor="docker")
-    run = run_benchmarks(opts, tmp_path, SilentEvents(), cases=[oom_case, ok_case],
-                         executor=DockerExecutor(docker_client, runner_images))
+    opts = RunOptions(
+        limits=Limits(memory_bytes=32 * MIB, pids=2048, timeout_s=120),
+        repetitions=Repetitions(warmup=0, repeat=1),
+        executor="docker",
+    )
+    run = run_benchmarks(
+        opts, tmp_path, SilentEvents(), cases=[oom_case, ok_case], executor=DockerExecutor(docker_client, runner_images)
+    )
     oom, ok = run.results
     assert oom.error_kind == "oom_killed", oom.error_message
     assert oom.document["execution"]["oom_killed"] is True
@@ -122,12 +133,80 @@ def test_a_run_past_its_time_limit_is_killed_and_removed(docker_client: Any, mis
     assert not [c for c in managed_containers(docker_client, "itest-timeout")], "timed-out container left behind"
 
 
-def test_runner_output_in_a_container_is_one_json_document(docker_client: Any,
-                                                           runner_images: dict[str, ImageRef]) -> None:
+def test_runner_output_in_a_container_is_one_json_document(
+    docker_client: Any, runner_images: dict[str, ImageRef]
+) -> None:
     output = docker_client.containers.run(
-        runner_images["node"].tag, ["--workload", "io", "--approach", "async", "--tasks", "10", "--io-ms", "1"],
-        remove=True, network_mode="none", read_only=True, labels={"concbench-poly.managed": "true"},
-        stdout=True, stderr=False,
+        runner_images["node"].tag,
+        ["--workload", "io", "--approach", "async", "--tasks", "10", "--io-ms", "1"],
+        remove=True,
+        network_mode="none",
+        read_only=True,
+        labels={"concbench-poly.managed": "true"},
+        stdout=True,
+        stderr=False,
     )
     document = json.loads(output)
     assert document["language"] == "node" and document["status"] == "ok"
+
+
+def test_ctrl_c_during_a_run_removes_its_container(docker_client: Any, misbehaving_image: str) -> None:
+    import signal
+    import threading
+
+    images = {"python": ImageRef("python", misbehaving_image, None)}
+    executor = DockerExecutor(docker_client, images)
+    sleeping = Case("python", "sleep", "io", tasks=1, io_ms=1)  # type: ignore[arg-type]
+    request = RunRequest(sleeping, Limits(timeout_s=120, pids=64), run_id="itest-sigint")
+    main = threading.get_ident()
+
+    def interrupt_once_running() -> None:
+        for _ in range(100):
+            if managed_containers(docker_client, "itest-sigint"):
+                break
+            threading.Event().wait(0.1)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    threading.Thread(target=interrupt_once_running, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        executor.run(request)
+    assert not managed_containers(docker_client, "itest-sigint")
+
+
+def test_a_failing_image_build_names_the_runner(docker_client: Any, tmp_path: Path) -> None:
+    from concbench_poly.errors import ImageBuildError
+    from concbench_poly.images import ImageBuilder
+
+    context = tmp_path / "runners" / "python"
+    context.mkdir(parents=True)
+    (context / "Dockerfile").write_text(
+        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo the toolchain is missing >&2 && exit 3\n"
+    )
+    builder = ImageBuilder(docker_client, tmp_path)
+    with pytest.raises(ImageBuildError, match=r"^python: building concbench-poly/python:\w+ failed"):
+        builder.ensure("python", offline=True)
+
+
+def test_clean_removes_labelled_containers(docker_client: Any, runner_images: dict[str, ImageRef]) -> None:
+    from typer.testing import CliRunner
+
+    from concbench_poly.cli import app
+
+    container = docker_client.containers.create(
+        runner_images["go"].tag, ["--help"], labels={"concbench-poly.managed": "true"}
+    )
+    result = CliRunner().invoke(app, ["clean"])
+    assert result.exit_code == 0, result.output
+    assert container.id not in {c.id for c in docker_client.containers.list(all=True)}
+
+
+def test_doctor_sees_the_engine_and_the_images(docker_client: Any, runner_images: dict[str, ImageRef]) -> None:
+    from typer.testing import CliRunner
+
+    from concbench_poly.cli import app
+
+    result = CliRunner().invoke(app, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert "reachable, version" in result.stdout
+    for ref in runner_images.values():
+        assert ref.tag in result.stdout

@@ -17,8 +17,11 @@ from concbench_poly.run_outcome import to_result
 
 
 def case(approach: str, **params: object) -> Case:
-    [found] = [c for c in plan_cases(("python",), ("io",), WorkloadParams(**params), (approach,))  # type: ignore[arg-type]
-               if c.pool_size in (None, 1, 50)]
+    [found] = [
+        c
+        for c in plan_cases(("python",), ("io",), WorkloadParams(**params), (approach,))  # type: ignore[arg-type]
+        if c.pool_size in (None, 1, 50)
+    ]
     return found
 
 

@@ -6,7 +6,6 @@ from concbench_poly.config import Limits, WorkloadParams
 from concbench_poly.executors.base import RawRun, RunRequest
 from concbench_poly.registry import plan_cases
 from concbench_poly.run_outcome import to_result
-
 from tests.fakes import runner_document
 
 HOST = {"kernel": "k", "cpu_model": "c", "cpu_count": 2, "docker_version": "20.10", "cgroup_version": 1}
@@ -19,9 +18,18 @@ def request_() -> RunRequest:
 
 
 def raw(**overrides: object) -> RawRun:
-    fields: dict[str, object] = {"executor": "docker", "stdout": "", "stderr": "", "exit_code": 0,
-                                 "timed_out": False, "wall_ms": 12.0, "oom_killed": False,
-                                 "container_id": "abcdef0123456789", "image": "img:tag", "image_id": "sha256:1"}
+    fields: dict[str, object] = {
+        "executor": "docker",
+        "stdout": "",
+        "stderr": "",
+        "exit_code": 0,
+        "timed_out": False,
+        "wall_ms": 12.0,
+        "oom_killed": False,
+        "container_id": "abcdef0123456789",
+        "image": "img:tag",
+        "image_id": "sha256:1",
+    }
     fields.update(overrides)
     return RawRun(**fields)  # type: ignore[arg-type]
 

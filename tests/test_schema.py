@@ -7,7 +7,6 @@ import pytest
 
 from concbench_poly.errors import SchemaError
 from concbench_poly.schema import parse_document, validate_document
-
 from tests.conftest import REPO_ROOT
 
 EXAMPLES = REPO_ROOT / "schema" / "examples"

@@ -9,7 +9,6 @@ from concbench_poly.config import Repetitions, RunOptions, WorkloadParams
 from concbench_poly.executors.base import RawRun, RunRequest
 from concbench_poly.results_store import load_results
 from concbench_poly.service import SilentEvents, run_benchmarks, run_sweep
-
 from tests.fakes import FakeExecutor, ok_run
 
 
@@ -23,8 +22,11 @@ def test_every_case_gets_warmups_then_repetitions_one_at_a_time(tmp_path: Path) 
     fake = FakeExecutor()
     run = run_benchmarks(options(languages=("go", "node")), tmp_path, SilentEvents(), executor=fake)
     keys = [(r.case.key, r.warmup, r.repetition) for r in fake.requests]
-    assert keys[:3] == [("io-go-goroutines-n1000", True, 0), ("io-go-goroutines-n1000", False, 0),
-                        ("io-go-goroutines-n1000", False, 1)]
+    assert keys[:3] == [
+        ("io-go-goroutines-n1000", True, 0),
+        ("io-go-goroutines-n1000", False, 0),
+        ("io-go-goroutines-n1000", False, 1),
+    ]
     assert len(keys) == 4 * 3  # go io/cpu, node io/cpu; 1 warm-up + 2 runs each
     assert len(run.results) == 12 and not run.failures
     saved = load_results(tmp_path)
@@ -36,12 +38,24 @@ def test_every_case_gets_warmups_then_repetitions_one_at_a_time(tmp_path: Path) 
 def test_a_failed_run_is_a_saved_row_and_the_others_still_run(tmp_path: Path) -> None:
     def behaviour(request: RunRequest) -> RawRun:
         if request.case.language == "python":
-            return RawRun(executor="docker", stdout="", stderr="", exit_code=137, timed_out=False,
-                          wall_ms=5.0, oom_killed=True, container_id="c0ffee" * 4)
+            return RawRun(
+                executor="docker",
+                stdout="",
+                stderr="",
+                exit_code=137,
+                timed_out=False,
+                wall_ms=5.0,
+                oom_killed=True,
+                container_id="c0ffee" * 4,
+            )
         return ok_run(request)
 
-    run = run_benchmarks(options(languages=("python", "go"), workloads=("io",)), tmp_path, SilentEvents(),
-                         executor=FakeExecutor(behaviour))
+    run = run_benchmarks(
+        options(languages=("python", "go"), workloads=("io",)),
+        tmp_path,
+        SilentEvents(),
+        executor=FakeExecutor(behaviour),
+    )
     kinds = {r.case.language: r.error_kind for r in run.results if not r.warmup}
     assert kinds == {"python": "oom_killed", "go": None}
     assert {r.case.language for r in load_results(tmp_path) if r.ok} == {"go"}
@@ -66,13 +80,26 @@ def test_interrupt_keeps_finished_results_and_marks_the_run_incomplete(tmp_path:
 def test_sweep_runs_small_points_first_and_skips_past_a_break(tmp_path: Path) -> None:
     def behaviour(request: RunRequest) -> RawRun:
         if request.case.language == "python" and request.case.tasks >= 10_000:
-            return RawRun(executor="docker", stdout="", stderr="", exit_code=137, timed_out=False,
-                          wall_ms=5.0, oom_killed=True, container_id="dead" * 4)
+            return RawRun(
+                executor="docker",
+                stdout="",
+                stderr="",
+                exit_code=137,
+                timed_out=False,
+                wall_ms=5.0,
+                oom_killed=True,
+                container_id="dead" * 4,
+            )
         return ok_run(request)
 
     fake = FakeExecutor(behaviour)
-    opts = options(languages=("python", "go"), workloads=("io",), approaches=("threading", "goroutines"),
-                   repetitions=Repetitions(warmup=0, repeat=1), params=WorkloadParams())
+    opts = options(
+        languages=("python", "go"),
+        workloads=("io",),
+        approaches=("threading", "goroutines"),
+        repetitions=Repetitions(warmup=0, repeat=1),
+        params=WorkloadParams(),
+    )
     run = run_sweep(opts, [100_000, 1000, 10_000], tmp_path, SilentEvents(), executor=fake)
     asked = [(r.case.language, r.case.tasks) for r in fake.requests]
     assert asked == [("python", 1000), ("python", 10_000), ("go", 1000), ("go", 10_000), ("go", 100_000)]

@@ -179,9 +179,7 @@ def parse_claims(document: Any, *, source: str) -> Claims:
     )
 
 
-def _row(
-    raw: dict[str, Any], workload: Literal["io", "cpu"], tolerance: float, source: str, i: int
-) -> ClaimRow:
+def _row(raw: dict[str, Any], workload: Literal["io", "cpu"], tolerance: float, source: str, i: int) -> ClaimRow:
     where = f"{source}: {workload}/rows/{i} ({raw['label']})"
     match = _match(raw["case"], where)
     if match.get("workload") != workload:

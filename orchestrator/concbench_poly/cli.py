@@ -7,7 +7,7 @@ Tables and machine-readable output go to stdout; progress and notices go to stde
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -41,20 +41,20 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
     csv = "csv"
 
 
-class ExecutorChoice(str, Enum):
+class ExecutorChoice(StrEnum):
     auto = "auto"
     docker = "docker"
     local = "local"
 
 
-class LatencyView(str, Enum):
+class LatencyView(StrEnum):
     service = "service"
     end_to_end = "end_to_end"
 
@@ -101,8 +101,12 @@ class ConsoleEvents:
     def __enter__(self) -> ConsoleEvents:
         if not self._quiet:
             self._progress = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=err, transient=True,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
             )
             self._progress.start()
         return self
@@ -128,15 +132,33 @@ class ConsoleEvents:
         if self._progress is not None and self._task is not None:
             self._progress.advance(self._task)  # type: ignore[arg-type]
         if not result.ok and not self._quiet:
-            err.print(f"[red]failed:[/] {result.case.label} [{result.case.workload}]: {result.error_message}",
-                      markup=True, soft_wrap=True)
+            err.print(
+                f"[red]failed:[/] {result.case.label} [{result.case.workload}]: {result.error_message}",
+                markup=True,
+                soft_wrap=True,
+            )
 
 
 def _options(
-    *, languages: tuple[str, ...], workload: str, tasks: int, io_ms: float, cpus: float, cpuset: str,
-    memory: str, pids: int, timeout: float, executor: ExecutorChoice, warmup: int, repeat: int,
-    approaches: list[str] | None, pool_sizes: list[int] | None, workers: int, cpu_repeat: int,
-    offline: bool | None, keep: bool,
+    *,
+    languages: tuple[str, ...],
+    workload: str,
+    tasks: int,
+    io_ms: float,
+    cpus: float,
+    cpuset: str,
+    memory: str,
+    pids: int,
+    timeout: float,
+    executor: ExecutorChoice,
+    warmup: int,
+    repeat: int,
+    approaches: list[str] | None,
+    pool_sizes: list[int] | None,
+    workers: int,
+    cpu_repeat: int,
+    offline: bool | None,
+    keep: bool,
 ) -> RunOptions:
     from concbench_poly.service import workloads_from
 
@@ -144,13 +166,23 @@ def _options(
         raise UsageError(f"--tasks: expected a whole number >= 1, got {tasks}")
     parse_cpuset(cpuset)
     limits = Limits(cpus=cpus, cpuset=cpuset, memory_bytes=parse_memory(memory), pids=pids, timeout_s=timeout)
-    params = WorkloadParams(tasks=tasks, io_ms=io_ms, repeat=cpu_repeat, workers=workers,
-                            pool_sizes=tuple(pool_sizes) if pool_sizes else WorkloadParams().pool_sizes)
+    params = WorkloadParams(
+        tasks=tasks,
+        io_ms=io_ms,
+        repeat=cpu_repeat,
+        workers=workers,
+        pool_sizes=tuple(pool_sizes) if pool_sizes else WorkloadParams().pool_sizes,
+    )
     return RunOptions(
-        params=params, limits=limits, repetitions=Repetitions(warmup=warmup, repeat=repeat),
-        workloads=workloads_from(workload), languages=languages,
-        approaches=tuple(approaches) if approaches else None, executor=executor.value,
-        offline=offline, keep_containers=keep,
+        params=params,
+        limits=limits,
+        repetitions=Repetitions(warmup=warmup, repeat=repeat),
+        workloads=workloads_from(workload),
+        languages=languages,
+        approaches=tuple(approaches) if approaches else None,
+        executor=executor.value,
+        offline=offline,
+        keep_containers=keep,
     )
 
 
@@ -201,10 +233,24 @@ def all_command(
     """Build what is missing, run every language's approaches one container at a time, report."""
     try:
         options = _options(
-            languages=tuple(RUNNERS), workload=workload, tasks=tasks, io_ms=io_ms, cpus=cpus, cpuset=cpuset,
-            memory=memory, pids=pids, timeout=timeout, executor=executor, warmup=warmup, repeat=repeat,
-            approaches=approach, pool_sizes=pool_size, workers=workers, cpu_repeat=cpu_repeat,
-            offline=offline, keep=keep,
+            languages=tuple(RUNNERS),
+            workload=workload,
+            tasks=tasks,
+            io_ms=io_ms,
+            cpus=cpus,
+            cpuset=cpuset,
+            memory=memory,
+            pids=pids,
+            timeout=timeout,
+            executor=executor,
+            warmup=warmup,
+            repeat=repeat,
+            approaches=approach,
+            pool_sizes=pool_size,
+            workers=workers,
+            cpu_repeat=cpu_repeat,
+            offline=offline,
+            keep=keep,
         )
     except ConcbenchError as exc:
         _fail(exc)
@@ -241,10 +287,24 @@ def run_command(
 
     try:
         options = _options(
-            languages=validate_languages((language,)), workload=workload, tasks=tasks, io_ms=io_ms, cpus=cpus,
-            cpuset=cpuset, memory=memory, pids=pids, timeout=timeout, executor=executor, warmup=warmup,
-            repeat=repeat, approaches=approach, pool_sizes=pool_size, workers=workers, cpu_repeat=cpu_repeat,
-            offline=offline, keep=keep,
+            languages=validate_languages((language,)),
+            workload=workload,
+            tasks=tasks,
+            io_ms=io_ms,
+            cpus=cpus,
+            cpuset=cpuset,
+            memory=memory,
+            pids=pids,
+            timeout=timeout,
+            executor=executor,
+            warmup=warmup,
+            repeat=repeat,
+            approaches=approach,
+            pool_sizes=pool_size,
+            workers=workers,
+            cpu_repeat=cpu_repeat,
+            offline=offline,
+            keep=keep,
         )
     except ConcbenchError as exc:
         _fail(exc)
@@ -295,10 +355,24 @@ def sweep_command(
         counts = parse_task_counts(tasks)
         languages = validate_languages(tuple(language) if language else tuple(RUNNERS))
         options = _options(
-            languages=languages, workload=workload, tasks=counts[0], io_ms=io_ms, cpus=cpus, cpuset=cpuset,
-            memory=memory, pids=pids, timeout=timeout, executor=executor, warmup=warmup, repeat=repeat,
-            approaches=approach, pool_sizes=pool_size, workers=workers, cpu_repeat=cpu_repeat,
-            offline=offline, keep=keep,
+            languages=languages,
+            workload=workload,
+            tasks=counts[0],
+            io_ms=io_ms,
+            cpus=cpus,
+            cpuset=cpuset,
+            memory=memory,
+            pids=pids,
+            timeout=timeout,
+            executor=executor,
+            warmup=warmup,
+            repeat=repeat,
+            approaches=approach,
+            pool_sizes=pool_size,
+            workers=workers,
+            cpu_repeat=cpu_repeat,
+            offline=offline,
+            keep=keep,
         )
         target = out or default_results_dir()
         with ConsoleEvents(quiet) as events:
@@ -438,4 +512,3 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted: containers removed, finished runs are saved")
         sys.exit(130)
-

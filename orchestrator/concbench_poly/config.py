@@ -30,7 +30,7 @@ class Limits:
 
     @property
     def nano_cpus(self) -> int:
-        return int(round(self.cpus * 1_000_000_000))
+        return round(self.cpus * 1_000_000_000)
 
     def cpuset_list(self) -> list[int]:
         return parse_cpuset(self.cpuset)

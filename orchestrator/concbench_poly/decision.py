@@ -122,9 +122,7 @@ def rationale(decision: Decision, view: LatencyView) -> str:
     """The rule, then the numbers of the alternatives, as one sentence."""
     parts = [decision.reason] if decision.pick is not None else []
     if decision.pick is not None and decision.alternatives:
-        others = "; ".join(
-            f"{decision.name(o)}: {o.figures(view, decision.workload)}" for o in decision.alternatives
-        )
+        others = "; ".join(f"{decision.name(o)}: {o.figures(view, decision.workload)}" for o in decision.alternatives)
         parts.append(f"vs {others}")
     if decision.close_call is not None:
         close = decision.name(decision.close_call)

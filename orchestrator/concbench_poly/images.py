@@ -126,8 +126,14 @@ class ImageBuilder:
         log_tail: list[str] = []
         try:
             stream = self._client.api.build(
-                path=str(context), tag=tag, buildargs=args, rm=True, forcerm=True, pull=False,
-                decode=True, labels={MANAGED_LABEL: "true", "concbench-poly.language": language},
+                path=str(context),
+                tag=tag,
+                buildargs=args,
+                rm=True,
+                forcerm=True,
+                pull=False,
+                decode=True,
+                labels={MANAGED_LABEL: "true", "concbench-poly.language": language},
             )
             for chunk in stream:
                 if "error" in chunk:
@@ -179,7 +185,9 @@ def bootstrap_base_image(
         _run(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(tarball), "."], image)
         try:
             client.api.import_image_from_file(
-                str(tarball), repository=repository, tag=tag or "latest",
+                str(tarball),
+                repository=repository,
+                tag=tag or "latest",
                 changes=[f"LABEL {MANAGED_LABEL}=true", 'CMD ["/bin/bash"]'],
             )
         except docker.errors.APIError as exc:

@@ -39,8 +39,7 @@ STYLE: dict[str, Any] = {
 }
 PNG_METADATA: dict[str, str | None] = {"Software": None}
 SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None, "Type": None}
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf")
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 
 @dataclass(frozen=True)
@@ -61,12 +60,13 @@ def render_plots(summary: Summary, views: Sequence[LatencyView] = LATENCY_VIEWS)
                 continue
             text = WORKLOAD_TEXT["io" if workload == "io" else "cpu"]
             if any(c.cdf for c in cases):
-                plots.append(_save(f"latency_cdf_{workload}", f"Latency CDF, {text}",
-                                   _latency_cdf(summary, cases, text, views)))
+                plots.append(
+                    _save(f"latency_cdf_{workload}", f"Latency CDF, {text}", _latency_cdf(summary, cases, text, views))
+                )
             memory = _memory_bars(summary, cases, text)
             plots.append(_save(f"peak_rss_{workload}", f"Peak RSS, {text}", memory))
             plots.append(_save(f"cpu_time_{workload}", f"CPU time, {text}", _cpu_bars(summary, cases, text)))
-        if summary.sweeps:
+        if any(p.peak_rss is not None for s in summary.sweeps for p in s.points):
             plots.append(_save("scaling_memory", "Peak RSS vs number of tasks", _scaling(summary)))
     return plots
 
@@ -112,8 +112,7 @@ def _plain_log_ticks(axis: Any, subs: tuple[float, ...] = (1.0, 2.0, 5.0)) -> No
     axis.set_minor_formatter(ticker.NullFormatter())
 
 
-def _latency_cdf(summary: Summary, cases: Sequence[CaseSummary], text: str,
-                 views: Sequence[LatencyView]) -> Figure:
+def _latency_cdf(summary: Summary, cases: Sequence[CaseSummary], text: str, views: Sequence[LatencyView]) -> Figure:
     figure = Figure(figsize=(6.0 * len(views), 4.8), layout="constrained")
     axes = figure.subplots(1, len(views), squeeze=False)[0]
     fractions = [i / 100 for i in range(101)]
@@ -122,8 +121,9 @@ def _latency_cdf(summary: Summary, cases: Sequence[CaseSummary], text: str,
         for case in cases:
             cdf = case.cdf.get(view)
             if cdf is not None:
-                ax.plot(cdf, fractions, drawstyle="steps-post", color=_color(summary, case), label=case.label,
-                        linewidth=1.6)
+                ax.plot(
+                    cdf, fractions, drawstyle="steps-post", color=_color(summary, case), label=case.label, linewidth=1.6
+                )
         if values and min(values) > 0 and max(values) / min(values) > 20:
             # Pool queues stretch latencies over decades; a linear axis would squash the fast ones.
             ax.set_xscale("log")
@@ -135,11 +135,21 @@ def _latency_cdf(summary: Summary, cases: Sequence[CaseSummary], text: str,
         if values:
             ax.legend(loc="lower right", fontsize=8)
     figure.suptitle(f"Latency CDF, {text} (median of each percentile over the runs)")
+    missing = [c.label for c in cases if not c.cdf]
+    if missing:
+        figure.supxlabel(f"No latency data (every run failed): {', '.join(missing)}", fontsize=8, color="#d62728")
     return figure
 
 
-def _bars(summary: Summary, cases: Sequence[CaseSummary], figure_name: str, scale: float, ylabel: str,
-          title: str, claims_column: Column | None = None) -> Figure:
+def _bars(
+    summary: Summary,
+    cases: Sequence[CaseSummary],
+    figure_name: str,
+    scale: float,
+    ylabel: str,
+    title: str,
+    claims_column: Column | None = None,
+) -> Figure:
     figure = Figure(figsize=(max(6.0, 1.3 * len(cases) + 2), 4.8), layout="constrained")
     ax: Axes = figure.subplots()
     positions = list(range(len(cases)))
@@ -149,20 +159,32 @@ def _bars(summary: Summary, cases: Sequence[CaseSummary], figure_name: str, scal
         stat = case.stat(figure_name)
         if stat is None:
             failure = case.main_failure()
-            ax.text(x, 0, f"failed\n{failure.kind if failure else 'no data'}", ha="center", va="bottom",
-                    color="#d62728", fontsize=8)
+            ax.text(
+                x,
+                0,
+                f"failed\n{failure.kind if failure else 'no data'}",
+                ha="center",
+                va="bottom",
+                color="#d62728",
+                fontsize=8,
+            )
             continue
         median, lo, hi = stat.median * scale, stat.min * scale, stat.max * scale
         top = max(top, hi)
         ax.bar(x, median, width=0.6, color=_color(summary, case), alpha=0.85)
-        ax.errorbar(x, median, yerr=[[median - lo], [hi - median]], fmt="none", ecolor="black", capsize=4,
-                    linewidth=1)
-        ax.annotate(units.number(median), (x, hi), textcoords="offset points", xytext=(0, 3), ha="center",
-                    fontsize=8)
+        ax.errorbar(x, median, yerr=[[median - lo], [hi - median]], fmt="none", ecolor="black", capsize=4, linewidth=1)
+        ax.annotate(units.number(median), (x, hi), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
         claim = case.claim_row.claim(claims_column) if case.claim_row and claims_column else None
         if claim is not None:
-            ax.vlines(x + 0.38, claim.lo, claim.hi, colors="#555555", linewidth=5, alpha=0.45,
-                      label="_nolegend_" if claim_drawn else "article's figure (range or value)")
+            ax.vlines(
+                x + 0.38,
+                claim.lo,
+                claim.hi,
+                colors="#555555",
+                linewidth=5,
+                alpha=0.45,
+                label="_nolegend_" if claim_drawn else "article's figure (range or value)",
+            )
             ax.plot([x + 0.38], [claim.stated[0]], marker="_", color="#555555", markersize=10)
             top = max(top, claim.hi)
             claim_drawn = True
@@ -178,13 +200,26 @@ def _bars(summary: Summary, cases: Sequence[CaseSummary], figure_name: str, scal
 
 
 def _memory_bars(summary: Summary, cases: Sequence[CaseSummary], text: str) -> Figure:
-    return _bars(summary, cases, "peak_rss_bytes", 1 / MIB, "peak RSS (MiB)",
-                 f"Peak RSS, {text}: median, bars = min\N{EN DASH}max over runs", claims_column="memory")
+    return _bars(
+        summary,
+        cases,
+        "peak_rss_bytes",
+        1 / MIB,
+        "peak RSS (MiB)",
+        f"Peak RSS, {text}: median, bars = min\N{EN DASH}max over runs",
+        claims_column="memory",
+    )
 
 
 def _cpu_bars(summary: Summary, cases: Sequence[CaseSummary], text: str) -> Figure:
-    return _bars(summary, cases, "cpu_s", 1.0, "CPU time, user + system (s)",
-                 f"CPU time, {text}: median, bars = min\N{EN DASH}max over runs")
+    return _bars(
+        summary,
+        cases,
+        "cpu_s",
+        1.0,
+        "CPU time, user + system (s)",
+        f"CPU time, {text}: median, bars = min\N{EN DASH}max over runs",
+    )
 
 
 def _scaling(summary: Summary) -> Figure:
@@ -203,8 +238,16 @@ def _scaling(summary: Summary) -> Figure:
             ys = [p.peak_rss.median / MIB for p in done if p.peak_rss]
             lo = [y - p.peak_rss.min / MIB for y, p in zip(ys, done, strict=True) if p.peak_rss]
             hi = [p.peak_rss.max / MIB - y for y, p in zip(ys, done, strict=True) if p.peak_rss]
-            ax.errorbar(xs, ys, yerr=[lo, hi], color=color, marker="o", linewidth=1.8, capsize=3,
-                        label=f"measured: {sweep.label}")
+            ax.errorbar(
+                xs,
+                ys,
+                yerr=[lo, hi],
+                color=color,
+                marker="o",
+                linewidth=1.8,
+                capsize=3,
+                label=f"measured: {sweep.label}",
+            )
             xs_all += xs
             ys_all += ys
         if sweep.broke_at is not None and sweep.break_reason is not None and done:
@@ -213,24 +256,49 @@ def _scaling(summary: Summary) -> Figure:
             y = last.peak_rss.median / MIB if last.peak_rss else 1.0
             ax.plot([last.tasks, sweep.broke_at], [y, y], color=color, linestyle="--", linewidth=1)
             ax.plot([sweep.broke_at], [y], marker="X", markersize=10, color=color, linestyle="none")
-            ax.annotate(f"broke at N={sweep.broke_at:,}: {sweep.break_reason.kind}", (sweep.broke_at, y),
-                        textcoords="offset points", xytext=(8, -4), fontsize=8, color=color)
+            ax.annotate(
+                f"broke at N={sweep.broke_at:,}: {sweep.break_reason.kind}",
+                (sweep.broke_at, y),
+                textcoords="offset points",
+                xytext=(8, -4),
+                fontsize=8,
+                color=color,
+            )
             xs_all.append(sweep.broke_at)
         series = summary.claims.scale_for(first.case)
         if series is not None and series.label not in shown_series:
             shown_series.add(series.label)
             px = [p.tasks for p in series.points]
-            ax.fill_between(px, [p.claim.lo for p in series.points], [p.claim.hi for p in series.points],
-                            color=color, alpha=0.15, linewidth=0)
-            ax.plot(px, [(p.claim.lo + p.claim.hi) / 2 for p in series.points], color=color, linestyle=":",
-                    marker="s", markersize=4, label=f"public: {series.label}")
+            ax.fill_between(
+                px,
+                [p.claim.lo for p in series.points],
+                [p.claim.hi for p in series.points],
+                color=color,
+                alpha=0.15,
+                linewidth=0,
+            )
+            ax.plot(
+                px,
+                [(p.claim.lo + p.claim.hi) / 2 for p in series.points],
+                color=color,
+                linestyle=":",
+                marker="s",
+                markersize=4,
+                label=f"public: {series.label}",
+            )
             xs_all += px
             ys_all += [p.claim.hi for p in series.points]
     limits = summary.environment.memory_limits_bytes
     if len(limits) == 1:
         ax.axhline(limits[0] / MIB, color="#d62728", linestyle="--", linewidth=1)
-        ax.annotate(f"container memory limit {limits[0] / MIB:g} MiB", (min(xs_all or [1]), limits[0] / MIB),
-                    textcoords="offset points", xytext=(2, 4), fontsize=8, color="#d62728")
+        ax.annotate(
+            f"container memory limit {limits[0] / MIB:g} MiB",
+            (min(xs_all or [1]), limits[0] / MIB),
+            textcoords="offset points",
+            xytext=(2, 4),
+            fontsize=8,
+            color="#d62728",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     _plain_log_ticks(ax.xaxis, subs=(1.0,))
@@ -243,4 +311,11 @@ def _scaling(summary: Summary) -> Figure:
     ax.set_ylabel("peak RSS (MiB, log scale)")
     ax.set_title("Peak RSS vs N: measured medians (bars: min\N{EN DASH}max), public figures as bands")
     ax.legend(loc="upper left", fontsize=8)
+    never = [
+        f"{s.label} ({s.break_reason.kind})"
+        for s in summary.sweeps
+        if s.largest_completed is None and s.break_reason is not None
+    ]
+    if never:
+        figure.supxlabel(f"Failed at every N: {', '.join(never)}", fontsize=8, color="#d62728")
     return figure

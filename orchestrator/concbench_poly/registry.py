@@ -117,8 +117,12 @@ def cases_for(
     chosen = available if approaches is None else tuple(a for a in available if a in approaches)
     cases: list[Case] = []
     for approach in chosen:
-        common: dict[str, object] = {"language": language, "approach": approach, "workload": workload,
-                                     "tasks": params.tasks}
+        common: dict[str, object] = {
+            "language": language,
+            "approach": approach,
+            "workload": workload,
+            "tasks": params.tasks,
+        }
         if workload == "io":
             common["io_ms"] = params.io_ms
         else:

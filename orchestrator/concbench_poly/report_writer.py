@@ -34,7 +34,7 @@ class ReportFiles:
 
     @property
     def paths(self) -> tuple[Path, ...]:
-        """Every file written, in the order written."""
+        """Every file written: the three reports, then the plots."""
         return (self.summary_json, self.report_md, self.report_csv, *self.plots)
 
 
@@ -81,8 +81,7 @@ def write_summary(
     write_atomic(summary_json, export_json(summary))
     write_atomic(report_md, export_markdown(summary, plots=plot_refs))
     write_atomic(report_csv, export_csv(summary))
-    return ReportFiles(summary_json=summary_json, report_md=report_md, report_csv=report_csv,
-                       plots=tuple(plot_paths))
+    return ReportFiles(summary_json=summary_json, report_md=report_md, report_csv=report_csv, plots=tuple(plot_paths))
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -19,8 +19,12 @@ SCHEMA_VERSION = 1
 
 
 def workload_json(case: Case) -> dict[str, Any]:
-    workload: dict[str, Any] = {"kind": case.workload, "tasks": case.tasks,
-                                "pool_size": case.pool_size, "workers": case.workers}
+    workload: dict[str, Any] = {
+        "kind": case.workload,
+        "tasks": case.tasks,
+        "pool_size": case.pool_size,
+        "workers": case.workers,
+    }
     if case.workload == "io":
         workload["io_ms"] = case.io_ms
     else:
@@ -49,9 +53,13 @@ def execution_json(raw: RawRun | None, request: RunRequest, host: dict[str, Any]
         "image": raw.image if raw else None,
         "image_id": raw.image_id if raw else None,
         "container_id": raw.container_id if raw else None,
-        "limits": dict(raw.applied_limits) if raw and raw.applied_limits else {
-            "cpus": request.limits.cpus, "cpuset": request.limits.cpuset,
-            "memory_bytes": request.limits.memory_bytes, "pids": request.limits.pids,
+        "limits": dict(raw.applied_limits)
+        if raw and raw.applied_limits
+        else {
+            "cpus": request.limits.cpus,
+            "cpuset": request.limits.cpuset,
+            "memory_bytes": request.limits.memory_bytes,
+            "pids": request.limits.pids,
             "timeout_s": request.limits.timeout_s,
         },
         "exit_code": raw.exit_code if raw else None,
@@ -93,7 +101,8 @@ def _runner_document(raw: RawRun, case: Case, who: str) -> dict[str, Any]:
         return error_document(case, "invalid_output", str(exc))
     if (document["language"], document["approach"]) != (case.language, case.approach):
         return error_document(
-            case, "invalid_output",
+            case,
+            "invalid_output",
             f"{who}: printed a result for {document['language']}/{document['approach']}",
         )
     return document

@@ -125,8 +125,10 @@ def run_benchmarks(
     started_wall = time.perf_counter()
     started_at = datetime.now(UTC)
     run_id = new_run_id(started_at)
-    planned = list(cases) if cases is not None else plan_cases(
-        options.languages, options.workloads, options.params, options.approaches
+    planned = (
+        list(cases)
+        if cases is not None
+        else plan_cases(options.languages, options.workloads, options.params, options.approaches)
     )
     images: list[ImageRef] = []
     if executor is None:
@@ -162,11 +164,22 @@ def run_benchmarks(
             family = (case.language, case.approach, case.workload, case.pool_size, case.workers)
             events.run_started(request, index, len(requests))
             if case.language in unbuilt:
-                result = failed_result(request, "build_failed", f"{case.language}: the runner image could not be "
-                                       "built; see the build error above", executor.name, host)
+                result = failed_result(
+                    request,
+                    "build_failed",
+                    f"{case.language}: the runner image could not be built; see the build error above",
+                    executor.name,
+                    host,
+                )
             elif stop_after_failure and family in broken and broken[family] != case.key:
-                result = failed_result(request, "resource_exhausted", f"{case.language}/{case.approach}: not run at "
-                                       f"{case.tasks} tasks because a smaller point already failed", executor.name, host)
+                result = failed_result(
+                    request,
+                    "resource_exhausted",
+                    f"{case.language}/{case.approach}: not run at "
+                    f"{case.tasks} tasks because a smaller point already failed",
+                    executor.name,
+                    host,
+                )
             else:
                 result = _run_one(executor, request, host, overhead_ms)
             save_result(out_dir, result)
@@ -183,8 +196,9 @@ def run_benchmarks(
             failures=sum(1 for r in results if not r.ok),
         )
         save_run_info(out_dir, info)
-    return BenchmarkRun(run_id, out_dir, executor.name, tuple(results), time.perf_counter() - started_wall,
-                        tuple(overhead_ms))
+    return BenchmarkRun(
+        run_id, out_dir, executor.name, tuple(results), time.perf_counter() - started_wall, tuple(overhead_ms)
+    )
 
 
 def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], overhead_ms: list[float]) -> RunResult:
@@ -202,8 +216,13 @@ def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], over
         overhead_ms.append(elapsed_ms - raw.wall_ms)
     result = to_result(raw, request, host)
     if result.ok and raw.exit_code not in (0, None):
-        return failed_result(request, "runner_crashed", f"{case.language}/{case.approach} ({raw.where}): printed "
-                             f"status ok but exited with code {raw.exit_code}", executor.name, host)
+        return failed_result(
+            request,
+            "runner_crashed",
+            f"{case.language}/{case.approach} ({raw.where}): printed status ok but exited with code {raw.exit_code}",
+            executor.name,
+            host,
+        )
     return result
 
 
@@ -256,8 +275,13 @@ def doctor(options: RunOptions) -> DoctorReport:
         error = str(exc)
     tools = {"python3": shutil.which("python3"), "go": shutil.which("go"), "node": shutil.which("node")}
     return DoctorReport(
-        engine=engine, engine_error=error, images=images, offline_base=base_present,
-        cgroup_version=cgroup_version(), toolchains=tools, debootstrap=shutil.which("debootstrap"),
+        engine=engine,
+        engine_error=error,
+        images=images,
+        offline_base=base_present,
+        cgroup_version=cgroup_version(),
+        toolchains=tools,
+        debootstrap=shutil.which("debootstrap"),
         limits=asdict(options.limits),
     )
 
@@ -295,13 +319,16 @@ def workloads_from(option: str) -> tuple[WorkloadKind, ...]:
 
 def sweep_cases(options: RunOptions, counts: Sequence[int]) -> list[Case]:
     """Each approach at every count, smallest first, so a break at N spares the larger points."""
-    by_count = [plan_cases(options.languages, options.workloads, options.params.with_tasks(n), options.approaches)
-                for n in sorted(set(counts))]
+    by_count = [
+        plan_cases(options.languages, options.workloads, options.params.with_tasks(n), options.approaches)
+        for n in sorted(set(counts))
+    ]
     return [by_count[i][j] for j in range(len(by_count[0])) for i in range(len(by_count))]
 
 
 def run_sweep(
     options: RunOptions, counts: Sequence[int], out_dir: Path, events: Events, *, executor: Executor | None = None
 ) -> BenchmarkRun:
-    return run_benchmarks(options, out_dir, events, cases=sweep_cases(options, counts), stop_after_failure=True,
-                          executor=executor)
+    return run_benchmarks(
+        options, out_dir, events, cases=sweep_cases(options, counts), stop_after_failure=True, executor=executor
+    )

@@ -42,7 +42,7 @@ def span(median: float, lo: float, hi: float, places: int | None = None) -> str:
     places = decimals(median) if places is None else places
     texts = number(median, places), number(lo, places), number(hi, places)
     if texts[1] == texts[2]:
-        # No visible spread; "10.6 (10.6–10.6)" would only add noise.
+        # No visible spread: repeating the median twice would only add noise.
         return texts[0]
     return f"{texts[0]} ({texts[1]}{DASH}{texts[2]})"
 

@@ -92,8 +92,14 @@ func runBenchmark(cfg config) *result {
 	if total > 0 {
 		throughput = float64(n) / total.Seconds()
 	}
+	concurrency, err := measuredConcurrency(st)
+	if err != nil {
+		res.fail(errKindInternal, err.Error())
+		return res
+	}
 	res.TotalMs, res.ThroughputPerS = &totalMs, &throughput
 	res.LatencyMs = latencies(st)
+	res.Concurrency = concurrency
 	res.Checksum = w.checksum()
 
 	peakThreads := max(before.Threads, threadsPost, after.Threads)

@@ -18,21 +18,22 @@ const (
 // Pointer fields without omitempty are printed as null when unset, which the
 // schema requires for an error document and for fields that do not apply.
 type result struct {
-	SchemaVersion  int             `json:"schema_version"`
-	Language       string          `json:"language"`
-	Approach       string          `json:"approach"`
-	Status         string          `json:"status"`
-	Error          *runError       `json:"error"`
-	Workload       workloadInfo    `json:"workload"`
-	StartedAt      *string         `json:"started_at,omitempty"`
-	TotalMs        *float64        `json:"total_ms"`
-	ThroughputPerS *float64        `json:"throughput_per_s"`
-	LatencyMs      *latencyInfo    `json:"latency_ms"`
-	Memory         *memoryInfo     `json:"memory"`
-	CPU            *cpuInfo        `json:"cpu"`
-	Checksum       *string         `json:"checksum"`
-	Runtime        runtimeInfo     `json:"runtime"`
-	Environment    environmentInfo `json:"environment"`
+	SchemaVersion  int              `json:"schema_version"`
+	Language       string           `json:"language"`
+	Approach       string           `json:"approach"`
+	Status         string           `json:"status"`
+	Error          *runError        `json:"error"`
+	Workload       workloadInfo     `json:"workload"`
+	StartedAt      *string          `json:"started_at,omitempty"`
+	TotalMs        *float64         `json:"total_ms"`
+	ThroughputPerS *float64         `json:"throughput_per_s"`
+	LatencyMs      *latencyInfo     `json:"latency_ms"`
+	Memory         *memoryInfo      `json:"memory"`
+	CPU            *cpuInfo         `json:"cpu"`
+	Concurrency    *concurrencyInfo `json:"concurrency,omitempty"`
+	Checksum       *string          `json:"checksum"`
+	Runtime        runtimeInfo      `json:"runtime"`
+	Environment    environmentInfo  `json:"environment"`
 }
 
 type runError struct {
@@ -135,6 +136,7 @@ func (r *result) fail(kind, message string) {
 	r.Error = &runError{Kind: kind, Message: message}
 	r.TotalMs, r.ThroughputPerS = nil, nil
 	r.LatencyMs, r.Memory, r.CPU, r.Checksum = nil, nil, nil, nil
+	r.Concurrency = nil // absent from error documents
 }
 
 // encodeResult renders the document as one line followed by a newline.

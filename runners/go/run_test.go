@@ -53,6 +53,10 @@ func checkCommon(t *testing.T, res *result, n int) {
 	if cpu == nil || cpu.UserS+cpu.SystemS <= 0 || cpu.PeakThreads < 1 {
 		t.Fatalf("cpu: want user+system > 0 and peak_threads >= 1, got %+v", cpu)
 	}
+	// Every task ran, and a running task is in flight: 1 <= running <= in flight <= N.
+	if c := res.Concurrency; c == nil || c.PeakRunning < 1 || c.PeakRunning > c.PeakInFlight || c.PeakInFlight > n {
+		t.Errorf("concurrency: want 1 <= peak_running <= peak_in_flight <= %d, got %+v", n, c)
+	}
 	if res.StartedAt == nil || res.Runtime.Name != "go" || res.Environment.CPUCount < 1 || res.Environment.Parallelism < 1 {
 		t.Errorf("started_at/runtime/environment incomplete: %v %+v %+v", res.StartedAt, res.Runtime, res.Environment)
 	}
@@ -144,6 +148,9 @@ func TestTaskPanicIsStatusError(t *testing.T) {
 		if v, ok := doc[key]; !ok || v != nil {
 			t.Errorf("%s = %v, want null", key, v)
 		}
+	}
+	if v, ok := doc["concurrency"]; ok {
+		t.Errorf("concurrency = %v, want absent from an error document", v)
 	}
 }
 

@@ -113,6 +113,11 @@ def check_logical_bounds(doc: dict[str, Any]) -> None:
     env = doc["environment"]
     assert env["cpu_count"] >= 1 and env["parallelism"] >= 1
 
+    # Every task ran, and a running task is in flight (submitted <= started for each task). Nothing
+    # more is guaranteed for goroutines: spawning can be slower than D, so not all N need overlap.
+    concurrency = doc["concurrency"]
+    assert 1 <= concurrency["peak_running"] <= concurrency["peak_in_flight"] <= n
+
 
 def test_io_goroutines_article_run(runner_binary: Path, validator: Draft202012Validator) -> None:
     proc = run_runner(

@@ -12,8 +12,15 @@ from tests.conftest import REPO_ROOT
 
 
 def _run(command: list[str], cwd: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=REPO_ROOT / cwd, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=600, check=False)
+    return subprocess.run(
+        command,
+        cwd=REPO_ROOT / cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 @pytest.mark.skipif(shutil.which("go") is None, reason="go is not on PATH")

@@ -30,9 +30,7 @@ N_CPU, REPEAT, PAYLOAD, WORKERS = 1000, 10000, 64, 4
 
 def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     assert NODE is not None
-    return subprocess.run(
-        [NODE, str(RUNNER), *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return subprocess.run([NODE, str(RUNNER), *args], capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def parse_one_document(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
@@ -89,6 +87,10 @@ def test_io_async_article_parameters() -> None:
     assert cpu["user_s"] + cpu["system_s"] > 0
     assert cpu["peak_threads"] >= 1
 
+    # Every task is submitted and started (up to its first await) before any timer can fire: all N
+    # were in flight and running at once, exactly, on any machine.
+    assert doc["concurrency"] == {"peak_running": N_IO, "peak_in_flight": N_IO}
+
 
 def test_cpu_worker_threads_article_parameters() -> None:
     proc = run(
@@ -115,6 +117,10 @@ def test_cpu_worker_threads_article_parameters() -> None:
     cpu = doc["cpu"]
     assert cpu["user_s"] + cpu["system_s"] > 0
     assert cpu["peak_threads"] >= WORKERS + 1, "the main thread and every worker were alive in the window"
+    # A worker runs one task at a time; every task ran; a running task is in flight.
+    concurrency = doc["concurrency"]
+    assert 1 <= concurrency["peak_running"] <= WORKERS
+    assert concurrency["peak_running"] <= concurrency["peak_in_flight"] <= N_CPU
 
 
 @pytest.mark.parametrize(

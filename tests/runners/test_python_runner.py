@@ -92,6 +92,9 @@ def test_logical_bounds(workload: str, approach: str) -> None:
     assert memory["peak_rss_bytes"] >= memory["baseline_rss_bytes"] > 0
     assert cpu["user_s"] + cpu["system_s"] > 0
     assert cpu["peak_threads"] >= 1
+    # Every task ran, and a running task is in flight (submitted <= started for each task).
+    concurrency = document["concurrency"]
+    assert 1 <= concurrency["peak_running"] <= concurrency["peak_in_flight"] <= N
 
 
 @pytest.mark.parametrize("approach", ["threading", "asyncio", "threadpool"])
@@ -114,6 +117,28 @@ def test_io_asyncio_is_concurrent() -> None:
     document = run("io", "asyncio")
     assert document["workload"]["pool_size"] is None
     assert document["total_ms"] < N * D / 10
+    # All N tasks are created before the loop runs any, and all start in one loop iteration before
+    # any timer can fire: exactly N in flight and running at once, on any machine.
+    assert document["concurrency"] == {"peak_running": N, "peak_in_flight": N}
+
+
+def test_io_threadpool_runs_at_most_pool_size_tasks() -> None:
+    concurrency = run("io", "threadpool")["concurrency"]
+    assert 1 <= concurrency["peak_running"] <= POOL_SIZE
+    # Generous, not exact: the tasks beyond the pool were submitted before the first one finished,
+    # so they queued. N in flight is typical on an idle machine but not guaranteed (the last
+    # submissions can come after the first completions; ~750 of 1000 on a loaded 2-core box).
+    assert concurrency["peak_in_flight"] > POOL_SIZE
+
+
+def test_cpu_asyncio_runs_one_task_at_a_time() -> None:
+    # Each coroutine hashes without awaiting: one runs at a time, all were submitted up front.
+    assert run("cpu", "asyncio")["concurrency"] == {"peak_running": 1, "peak_in_flight": N}
+
+
+def test_cpu_multiprocessing_runs_at_most_workers_tasks() -> None:
+    # A worker process runs one task at a time.
+    assert 1 <= run("cpu", "multiprocessing")["concurrency"]["peak_running"] <= WORKERS
 
 
 @pytest.mark.parametrize("approach", ["threading", "asyncio", "multiprocessing"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -80,10 +81,8 @@ def benchmark_container(
 
 
 def remove_quietly(container: Container) -> None:
-    try:
+    with contextlib.suppress(docker.errors.NotFound):
         container.remove(force=True)
-    except docker.errors.NotFound:
-        pass
 
 
 def managed_containers(client: docker.DockerClient, run_id: str | None = None) -> list[Container]:

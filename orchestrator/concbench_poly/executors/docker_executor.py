@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -80,10 +81,9 @@ def _wait(container: Any, timeout_s: float) -> bool:
         container.wait(timeout=timeout_s)
         return False
     except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
-        try:
+        # It may have exited between the timeout and the kill.
+        with contextlib.suppress(docker.errors.APIError):
             container.kill()
-        except docker.errors.APIError:
-            pass  # it may have exited between the timeout and the kill
         container.wait(timeout=KILL_GRACE_S)
         return True
 

@@ -92,13 +92,17 @@ def create_cgroup(memory_bytes: int, cpus: float | None, root: Path = CGROUP_ROO
     quota = str(int(cpus * CFS_PERIOD_US)) if cpus else None
     if (root / "memory").is_dir():
         memory_parent = root / "memory" / (own_cgroup_path("memory", proc_cgroup) or "/").lstrip("/")
-        memory_dir = _make_child(memory_parent, name, {"memory.limit_in_bytes": str(memory_bytes),
-                                                       "memory.memsw.limit_in_bytes": str(memory_bytes)})
+        memory_dir = _make_child(
+            memory_parent,
+            name,
+            {"memory.limit_in_bytes": str(memory_bytes), "memory.memsw.limit_in_bytes": str(memory_bytes)},
+        )
         cpu_dir = None
         if quota is not None and (root / "cpu").is_dir():
             cpu_parent = root / "cpu" / (own_cgroup_path("cpu", proc_cgroup) or "/").lstrip("/")
-            cpu_dir = _make_child(cpu_parent, name, {"cpu.cfs_period_us": str(CFS_PERIOD_US),
-                                                     "cpu.cfs_quota_us": quota})
+            cpu_dir = _make_child(
+                cpu_parent, name, {"cpu.cfs_period_us": str(CFS_PERIOD_US), "cpu.cfs_quota_us": quota}
+            )
         dirs = tuple(d for d in (memory_dir, cpu_dir) if d is not None)
         version = 1
     elif (root / "cgroup.controllers").exists():
@@ -116,6 +120,10 @@ def create_cgroup(memory_bytes: int, cpus: float | None, root: Path = CGROUP_ROO
         return None
     if not dirs:
         return None
-    return LocalCgroup(dirs=dirs, version=version, memory_dir=memory_dir,
-                       memory_bytes=memory_bytes if memory_dir is not None else None,
-                       cpus=cpus if cpu_dir is not None else None)
+    return LocalCgroup(
+        dirs=dirs,
+        version=version,
+        memory_dir=memory_dir,
+        memory_bytes=memory_bytes if memory_dir is not None else None,
+        cpus=cpus if cpu_dir is not None else None,
+    )

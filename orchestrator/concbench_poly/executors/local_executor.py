@@ -45,7 +45,11 @@ def build_go_runner(root: Path) -> Path:
     env = {**os.environ, "CGO_ENABLED": "0", "GOTOOLCHAIN": "local"}
     result = subprocess.run(
         [_tool("go", "go"), "build", "-o", str(binary), "."],
-        cwd=source, env=env, capture_output=True, text=True, check=False,
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise RunnerFailedError(f"go: building the runner in {source} failed: {result.stderr.strip()[-500:]}")
@@ -93,8 +97,12 @@ class LocalExecutor:
 
         started = time.perf_counter_ns()
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            preexec_fn=confine, start_new_session=True,
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=confine,
+            start_new_session=True,
         )
         timed_out = False
         try:

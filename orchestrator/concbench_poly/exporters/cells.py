@@ -70,7 +70,7 @@ class _Notes:
         return self.texts.index(text) + 1
 
     def lines(self) -> tuple[str, ...]:
-        return tuple(f"[{i}] {t}" for i, t in enumerate(self.texts, start=1))
+        return tuple(f"[{i}] {t[:1].upper()}{t[1:]}" for i, t in enumerate(self.texts, start=1))
 
 
 def _refs(refs: Sequence[int]) -> str:
@@ -128,8 +128,11 @@ def _failure_cells(
     assert failure is not None
     ref = notes.ref(f"{case.label}: {failure.runner} failed ({failure.kind}): {failure.message}")
     failed = case.runs - case.ok_runs
-    first = Cell(f"FAILED {failed}/{case.runs}: {failure.runner}, {failure.kind}", refs=(ref,),
-                 expected=_expected(claim_row, columns[0]))
+    first = Cell(
+        f"FAILED {failed}/{case.runs}: {failure.runner}, {failure.kind}",
+        refs=(ref,),
+        expected=_expected(claim_row, columns[0]),
+    )
     return (first, *(Cell(NONE, expected=_expected(claim_row, c)) for c in columns[1:]))
 
 
@@ -145,10 +148,12 @@ def _label_cell(case: CaseSummary | None, row: ClaimRow | None, notes: _Notes) -
     refs: tuple[int, ...] = ()
     failure = case.main_failure()
     if failure is not None and case.completed:
-        refs = (notes.ref(
-            f"{case.label}: {case.runs - case.ok_runs} of {case.runs} runs failed ({failure.runner}, "
-            f"{failure.kind}: {failure.message}); figures are over the {case.ok_runs} that finished"
-        ),)
+        refs = (
+            notes.ref(
+                f"{case.label}: {case.runs - case.ok_runs} of {case.runs} runs failed ({failure.runner}, "
+                f"{failure.kind}: {failure.message}); figures are over the {case.ok_runs} that finished"
+            ),
+        )
     return Cell(case.label, refs=refs)
 
 
@@ -161,13 +166,16 @@ def footer_lines(summary: Summary) -> tuple[str, ...]:
     lo, hi = summary.repetitions
     runs = f"{lo}" if lo == hi else f"{lo}{units.DASH}{hi}"
     tolerance = summary.claims.tolerance
+    sweeps = ("Other task counts of a sweep are in the scale sweep tables.",) if summary.sweeps else ()
     return (
+        *sweeps,
         f"Each cell: median (min{units.DASH}max) over {runs} measured runs per case "
         f"(warm-up runs excluded: {summary.warmups_ignored}).",
         f"Latency shown: {LATENCY_VIEW_TEXT[summary.latency_view]}; nearest-rank percentiles of each run.",
         "Memory shown: peak RSS (VmHWM), MiB = 2^20 bytes; per task, cgroup peak, VmPeak and the runtime's "
-        "own view are in the memory details of report.md. The article's Memory column came from heap deltas (tracemalloc, "
-        "MemStats.Alloc, heapUsed), which leave out the runtime's baseline that peak RSS includes.",
+        "own view are in the memory details of report.md. The article's Memory column came from heap "
+        "deltas (tracemalloc, MemStats.Alloc, heapUsed), which leave out the runtime's baseline that peak "
+        "RSS includes.",
         f"exp = the article's figure (single values {CHECK} within \N{PLUS-MINUS SIGN}{tolerance * 100:g}%, "
         f"ranges as printed); {CROSS} above / {CROSS} below when outside. "
         f"\N{PLUS-MINUS SIGN}N%! = coefficient of variation over the runs above {SPREAD_CV * 100:g}%.",
@@ -187,20 +195,30 @@ def io_table(summary: Summary) -> Table:
         elif not case.completed:
             rows.append((label, *_failure_cells(case, row, columns, notes)))
         else:
-            rows.append((
-                label,
-                stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
-                stat_cell(case.stat(latency_figure(summary.latency_view, "p50")), check=case.check("p50"),
-                          notes=notes),
-                stat_cell(case.stat(latency_figure(summary.latency_view, "p99")), check=case.check("p99"),
-                          notes=notes),
-                stat_cell(case.stat("peak_rss_bytes"), 1 / MIB, check=case.check("memory"), notes=notes),
-                stat_cell(case.stat("cpu_s")),
-            ))
+            rows.append(
+                (
+                    label,
+                    stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
+                    stat_cell(
+                        case.stat(latency_figure(summary.latency_view, "p50")), check=case.check("p50"), notes=notes
+                    ),
+                    stat_cell(
+                        case.stat(latency_figure(summary.latency_view, "p99")), check=case.check("p99"), notes=notes
+                    ),
+                    stat_cell(case.stat("peak_rss_bytes"), 1 / MIB, check=case.check("memory"), notes=notes),
+                    stat_cell(case.stat("cpu_s")),
+                )
+            )
     return Table(
         title="I/O-bound: each task waits D ms (the article: 1000 tasks, D = 10 ms)",
-        headers=("Approach", "Total time (ms)", f"p50 {view} (ms)", f"p99 {view} (ms)",
-                 "Memory: peak RSS (MiB)", "CPU user+sys (s)"),
+        headers=(
+            "Approach",
+            "Total time (ms)",
+            f"p50 {view} (ms)",
+            f"p99 {view} (ms)",
+            "Memory: peak RSS (MiB)",
+            "CPU user+sys (s)",
+        ),
         rows=tuple(rows),
         notes=notes.lines(),
         footer=footer_lines(summary),
@@ -219,17 +237,24 @@ def cpu_table(summary: Summary) -> Table:
         elif not case.completed:
             rows.append((label, *_failure_cells(case, row, columns, notes)))
         else:
-            rows.append((
-                label,
-                stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
-                stat_cell(case.stat("cpu_s")),
-                Cell(_busy_cores(case)),
-                stat_cell(case.stat("peak_rss_bytes"), 1 / MIB),
-            ))
+            rows.append(
+                (
+                    label,
+                    stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
+                    stat_cell(case.stat("cpu_s")),
+                    Cell(_busy_cores(case)),
+                    stat_cell(case.stat("peak_rss_bytes"), 1 / MIB),
+                )
+            )
     return Table(
         title="CPU-bound: each task hashes payload x repeat bytes with sha256 (the article: 1000 tasks)",
-        headers=("Approach", "Total time (ms)", "CPU user+sys (s)", "CPU \N{DIVISION SIGN} wall",
-                 "Memory: peak RSS (MiB)"),
+        headers=(
+            "Approach",
+            "Total time (ms)",
+            "CPU user+sys (s)",
+            "CPU \N{DIVISION SIGN} wall",
+            "Memory: peak RSS (MiB)",
+        ),
         rows=tuple(rows),
         notes=notes.lines(),
         footer=(
@@ -264,8 +289,16 @@ def memory_table(summary: Summary) -> Table:
     )
     return Table(
         title="Memory details",
-        headers=("Approach", "Workload", "Peak RSS (MiB)", "Per task (KiB)", "cgroup peak (MiB)",
-                 "VmPeak (MiB)", "Runtime view (median)", "Peak threads"),
+        headers=(
+            "Approach",
+            "Workload",
+            "Peak RSS (MiB)",
+            "Per task (KiB)",
+            "cgroup peak (MiB)",
+            "VmPeak (MiB)",
+            "Runtime view (median)",
+            "Peak threads",
+        ),
         rows=rows,
         footer=(
             "Peak RSS = VmHWM of the runner (plus its worker processes); per task = (peak RSS - baseline "
@@ -325,25 +358,38 @@ def sweep_table(sweep: Sweep) -> Table:
         public = Cell(NONE)
         if p.public is not None:
             public = Cell(p.public.text(), mark=MARKS[p.public_verdict] if p.public_verdict else None)
-        rows.append((
-            Cell(str(p.tasks)),
-            status_cell,
-            Cell(median_text(p.peak_rss, 1 / MIB)),
-            Cell(median_text(p.cgroup_peak, 1 / MIB)),
-            Cell(median_text(p.vm_peak, 1 / MIB)),
-            Cell(median_text(p.per_task, 1 / units.KIB)),
-            Cell(NONE if marginal is None else units.number(marginal / units.KIB)),
-            Cell(median_text(p.total)),
-            Cell(floor),
-            Cell(median_text(p.end_to_end_p99)),
-            Cell(median_text(p.cpu)),
-            Cell(" ".join(x for x in (public.value, public.mark) if x)),
-        ))
+        rows.append(
+            (
+                Cell(str(p.tasks)),
+                status_cell,
+                Cell(median_text(p.peak_rss, 1 / MIB)),
+                Cell(median_text(p.cgroup_peak, 1 / MIB)),
+                Cell(median_text(p.vm_peak, 1 / MIB)),
+                Cell(median_text(p.per_task, 1 / units.KIB)),
+                Cell(NONE if marginal is None else units.number(marginal / units.KIB)),
+                Cell(median_text(p.total)),
+                Cell(floor),
+                Cell(median_text(p.end_to_end_p99)),
+                Cell(median_text(p.cpu)),
+                Cell(" ".join(x for x in (public.value, public.mark) if x)),
+            )
+        )
     return Table(
         title=f"{sweep.label}: {sweep_outcome(sweep)}",
-        headers=("N", "runs ok", "Peak RSS (MiB)", "cgroup peak (MiB)", "VmPeak (MiB)", "Per task (KiB)",
-                 "Marginal (KiB/task)", "Total (ms)", "Total \N{DIVISION SIGN} floor", "End-to-end p99 (ms)",
-                 "CPU (s)", "Public peak (MiB)"),
+        headers=(
+            "N",
+            "runs ok",
+            "Peak RSS (MiB)",
+            "cgroup peak (MiB)",
+            "VmPeak (MiB)",
+            "Per task (KiB)",
+            "Marginal (KiB/task)",
+            "Total (ms)",
+            "Total \N{DIVISION SIGN} floor",
+            "End-to-end p99 (ms)",
+            "CPU (s)",
+            "Public peak (MiB)",
+        ),
         rows=tuple(rows),
         notes=notes.lines(),
         footer=("Medians over the runs of each N.",),
@@ -367,8 +413,9 @@ def sweep_footer(summary: Summary) -> tuple[str, ...]:
         "D x ceil(N / pool size) for I/O.",
     ]
     if source:
-        lines.append(f"Public peak: {source} Different machines, versions and 10 s waits: a reference band, "
-                     "not a pass mark.")
+        lines.append(
+            f"Public peak: {source} Different machines, versions and 10 s waits: a reference band, not a pass mark."
+        )
     return tuple(lines)
 
 

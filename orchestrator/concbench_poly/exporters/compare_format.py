@@ -24,22 +24,41 @@ HEADERS = ("Case", "Figure", "Unit", "A", "B", "B/A", "Verdict")
 
 
 def _display(row: ComparisonRow) -> tuple[str, float]:
+    if row.figure == "per_task_bytes":
+        return "KiB", 1 / units.KIB
     return ("MiB", 1 / MIB) if row.unit == "bytes" else (row.unit, 1.0)
 
 
-def _stat(stat: Stat | None, scale: float) -> str:
+def _stat(stat: Stat | None, scale: float, whole: bool) -> str:
     if stat is None:
         return NONE
     s = stat.scaled(scale)
-    return units.span(s.median, s.min, s.max) if s.n > 1 else units.number(s.median)
+    places = 0 if whole else None
+    return units.span(s.median, s.min, s.max, places) if s.n > 1 else units.number(s.median, places)
 
 
 def _cells(row: ComparisonRow) -> list[str]:
+    if not row.figure:
+        return [row.label, NONE, "", NONE, NONE, NONE, row.change()]
     unit, scale = _display(row)
-    label = FIGURES[row.figure].label if row.figure else NONE
+    figure = FIGURES[row.figure]
+    whole = figure.kind == "count"
     ratio = NONE if row.ratio is None else f"{row.ratio:.3f}"
-    return [row.label, label, unit if row.figure else "", _stat(row.a, scale), _stat(row.b, scale), ratio,
-            row.change()]
+    return [row.label, figure.label, unit, _stat(row.a, scale, whole), _stat(row.b, scale, whole), ratio, row.change()]
+
+
+def _shown(rows: Sequence[ComparisonRow], show_all: bool) -> tuple[list[ComparisonRow], str | None]:
+    """Like pyperf's table: rows without a verdict are hidden and only counted."""
+    if show_all:
+        return list(rows), None
+    shown = [r for r in rows if r.significant or not r.figure]
+    hidden = len(rows) - len(shown)
+    if not hidden:
+        return shown, None
+    return shown, (
+        f"Hidden: {hidden} figures with no significant difference or too few runs "
+        "(--format csv or json lists every figure)."
+    )
 
 
 def tally(rows: Sequence[ComparisonRow]) -> str:
@@ -53,20 +72,41 @@ def tally(rows: Sequence[ComparisonRow]) -> str:
     return text + "."
 
 
-NOTE = ("A verdict is given only when the two [min, max] ranges do not overlap (and each side has at least "
-        "2 runs); otherwise the difference is within the noise.")
+NOTE = (
+    "A verdict is given only when the two [min, max] ranges do not overlap (and each side has at least "
+    "2 runs); otherwise the difference is within the noise."
+)
 
 
-def compare_table(rows: Sequence[ComparisonRow]) -> str:
-    grid = tabulate([_cells(r) for r in rows], headers=list(HEADERS), tablefmt="simple",
-                    disable_numparse=True)
-    return "\n".join([grid, tally(rows), NOTE]) + "\n"
+def compare_table(rows: Sequence[ComparisonRow], show_all: bool = False) -> str:
+    shown, hidden = _shown(rows, show_all)
+    lines = []
+    if shown:
+        lines.append(
+            tabulate([_cells(r) for r in shown], headers=list(HEADERS), tablefmt="simple", disable_numparse=True)
+        )
+    else:
+        lines.append("No significant difference between A and B.")
+    lines += [line for line in (hidden, tally(rows), NOTE) if line]
+    return "\n".join(lines) + "\n"
 
 
-def compare_markdown(rows: Sequence[ComparisonRow]) -> str:
-    grid = tabulate([[escape(c) for c in _cells(r)] for r in rows], headers=list(HEADERS), tablefmt="github",
-                    disable_numparse=True)
-    lines = ["# concbench-poly comparison (B vs A)", "", grid, "", f"- {tally(rows)}", f"- {NOTE}"]
+def compare_markdown(rows: Sequence[ComparisonRow], show_all: bool = False) -> str:
+    shown, hidden = _shown(rows, show_all)
+    lines = ["# concbench-poly comparison (B vs A)", ""]
+    if shown:
+        lines.append(
+            tabulate(
+                [[escape(c) for c in _cells(r)] for r in shown],
+                headers=list(HEADERS),
+                tablefmt="github",
+                disable_numparse=True,
+            )
+        )
+    else:
+        lines.append("No significant difference between A and B.")
+    lines.append("")
+    lines += [f"- {escape(line)}" for line in (hidden, tally(rows), NOTE) if line]
     return "\n".join(lines) + "\n"
 
 
@@ -90,16 +130,42 @@ def compare_json(rows: Sequence[ComparisonRow]) -> str:
 
 def compare_csv(rows: Sequence[ComparisonRow]) -> str:
     out = io.StringIO()
-    fields = ["case", "label", "workload", "figure", "unit", "a_median", "a_min", "a_max", "a_n",
-              "b_median", "b_min", "b_max", "b_n", "ratio", "verdict"]
+    fields = [
+        "case",
+        "label",
+        "workload",
+        "figure",
+        "unit",
+        "a_median",
+        "a_min",
+        "a_max",
+        "a_n",
+        "b_median",
+        "b_min",
+        "b_max",
+        "b_n",
+        "ratio",
+        "verdict",
+    ]
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        record: dict[str, Any] = {"case": r.case_key, "label": r.label, "workload": r.workload,
-                                  "figure": r.figure, "unit": r.unit, "ratio": r.ratio, "verdict": r.verdict}
+        record: dict[str, Any] = {
+            "case": r.case_key,
+            "label": r.label,
+            "workload": r.workload,
+            "figure": r.figure,
+            "unit": r.unit,
+            "ratio": r.ratio,
+            "verdict": r.verdict,
+        }
         for side, stat in (("a", r.a), ("b", r.b)):
             if stat is not None:
-                record |= {f"{side}_median": stat.median, f"{side}_min": stat.min, f"{side}_max": stat.max,
-                           f"{side}_n": stat.n}
+                record |= {
+                    f"{side}_median": stat.median,
+                    f"{side}_min": stat.min,
+                    f"{side}_max": stat.max,
+                    f"{side}_n": stat.n,
+                }
         writer.writerow({k: "" if v is None else v for k, v in record.items()})
     return out.getvalue()

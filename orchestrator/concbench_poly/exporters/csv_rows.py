@@ -11,9 +11,32 @@ from concbench_poly.claims import MEMORY_UNIT_BYTES
 from concbench_poly.statistics import Stat
 
 COLUMNS = (
-    "case", "label", "workload", "language", "approach", "tasks", "io_ms", "pool_size", "workers",
-    "figure", "unit", "median", "min", "max", "q1", "q3", "cv", "n", "runs", "ok_runs",
-    "expected", "expected_lo", "expected_hi", "verdict", "latency_view", "error",
+    "case",
+    "label",
+    "workload",
+    "language",
+    "approach",
+    "tasks",
+    "io_ms",
+    "pool_size",
+    "workers",
+    "figure",
+    "unit",
+    "median",
+    "min",
+    "max",
+    "q1",
+    "q3",
+    "cv",
+    "n",
+    "runs",
+    "ok_runs",
+    "expected",
+    "expected_lo",
+    "expected_hi",
+    "verdict",
+    "latency_view",
+    "error",
 )
 
 

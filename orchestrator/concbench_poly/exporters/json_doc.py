@@ -108,9 +108,7 @@ def _sweep(sweep: Sweep) -> dict[str, Any]:
         "workload": sweep.workload,
         "largest_completed": sweep.largest_completed,
         "broke_at": sweep.broke_at,
-        "break_reason": (
-            _failure(sweep.break_reason) if sweep.break_reason else None
-        ),
+        "break_reason": (_failure(sweep.break_reason) if sweep.break_reason else None),
         "points": [
             {
                 "tasks": p.tasks,

@@ -47,6 +47,8 @@ def _cell(cell: Cell) -> str:
 
 
 def export_markdown(summary: Summary, plots: Sequence[PlotRef] = ()) -> str:
+    if not summary.cases:
+        return "# concbench-poly report\n\nNo measured runs.\n"
     lo, hi = summary.repetitions
     runs = f"{lo}" if lo == hi else f"{lo}-{hi}"
     parts = [
@@ -57,8 +59,6 @@ def export_markdown(summary: Summary, plots: Sequence[PlotRef] = ()) -> str:
         "peak RSS (VmHWM) in MiB (2^20 bytes). Every figure is the median over the runs, with (min-max).",
         "",
     ]
-    if not summary.cases:
-        return "\n".join([*parts, "No measured runs.", ""])
     workloads = {c.case.workload for c in summary.cases}
     if "io" in workloads:
         parts.append(render_table(io_table(summary)))
@@ -92,18 +92,19 @@ def _decision_section(summary: Summary) -> str:
         ]
         for d in guide.decisions
     ]
-    grid = tabulate(rows, headers=["Workload", "Scope", "N", "Pick", "Why"], tablefmt="github",
-                    disable_numparse=True)
-    return "\n".join([
-        "## Decision guide",
-        "",
-        "Generated from the measurements above. I/O-bound: the smallest peak RSS among the approaches "
-        "within 1.5x of the fastest total time; CPU-bound: the shortest total time. Only approaches "
-        "measured at the same N are compared.",
-        "",
-        grid,
-        "",
-    ])
+    grid = tabulate(rows, headers=["Workload", "Scope", "N", "Pick", "Why"], tablefmt="github", disable_numparse=True)
+    return "\n".join(
+        [
+            "## Decision guide",
+            "",
+            "Generated from the measurements above. I/O-bound: the smallest peak RSS among the approaches "
+            "within 1.5x of the fastest total time; CPU-bound: the shortest total time. Only approaches "
+            "measured at the same N are compared.",
+            "",
+            grid,
+            "",
+        ]
+    )
 
 
 def _environment_section(summary: Summary) -> str:

@@ -9,6 +9,7 @@
 const cgroup = require('./cgroup');
 const procfs = require('./procfs');
 const { cdfOfSorted, sortedAscending, summarizeSorted } = require('./percentiles');
+const { concurrencyBlock } = require('./peak-concurrency');
 const { createCpuWorkload } = require('./cpu-workload');
 const { createIoWorkload } = require('./io-workload');
 
@@ -114,6 +115,7 @@ async function measure(options) {
     workload = null;
 
     const totalMs = nsToMs(windowEnd - windowStart);
+    const concurrency = concurrencyBlock(stamps);
     return {
       startedAt,
       totalMs,
@@ -137,6 +139,7 @@ async function measure(options) {
           0, usageAfter.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches),
         peak_threads: maxOfKnown(threadsBefore, threadsMid, threadsAfter),
       },
+      concurrency,
       checksum: outcome.checksum,
       notes,
     };

@@ -31,6 +31,7 @@ function okDocument({ options, measurement, runtime, environment }) {
     latency_ms: measurement.latency,
     memory: measurement.memory,
     cpu: measurement.cpu,
+    concurrency: measurement.concurrency,
     checksum: measurement.checksum,
     runtime,
     environment,

@@ -27,7 +27,7 @@ test('cpu worker_threads run: checksum, schema, bounds', () => {
     { kind: 'cpu', tasks: 50, payload_bytes: 64, repeat: 1000, pool_size: null, workers: 3 });
   assert.equal(doc.checksum, expectedChecksum(64, 1000));
   for (const key of ['started_at', 'total_ms', 'throughput_per_s', 'latency_ms', 'memory', 'cpu',
-    'checksum', 'runtime', 'environment']) {
+    'concurrency', 'checksum', 'runtime', 'environment']) {
     assert.ok(Object.prototype.hasOwnProperty.call(doc, key), key);
   }
   const { service, end_to_end: endToEnd } = doc.latency_ms;
@@ -38,6 +38,10 @@ test('cpu worker_threads run: checksum, schema, bounds', () => {
   assert.ok(doc.cpu.user_s + doc.cpu.system_s > 0);
   // main thread + 3 workers, all alive during the window
   assert.ok(doc.cpu.peak_threads >= 4, `peak_threads ${doc.cpu.peak_threads}`);
+  // A worker runs one task at a time: at most 3 running; every task ran; running tasks are in flight.
+  const { peak_running: running, peak_in_flight: inFlight } = doc.concurrency;
+  assert.ok(running >= 1 && running <= 3, `peak_running ${running}`);
+  assert.ok(running <= inFlight && inFlight <= 50, `peak_in_flight ${inFlight}`);
 });
 
 test('checksum differs with the payload (not a constant)', () => {
@@ -58,4 +62,5 @@ test('a task that cannot allocate its input: status error, exit 1, schema-valid'
   assert.equal(doc.error.kind, 'resource_exhausted');
   assert.match(doc.error.message, /Buffer limit/);
   assert.equal(doc.total_ms, null);
+  assert.equal(Object.prototype.hasOwnProperty.call(doc, 'concurrency'), false, 'no concurrency block');
 });

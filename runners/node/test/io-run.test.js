@@ -37,6 +37,10 @@ test('io async run: schema-valid, logical bounds hold', () => {
   assert.ok(Math.abs(doc.throughput_per_s - N / (doc.total_ms / 1000)) < 1e-6 * doc.throughput_per_s);
   assert.ok(!Number.isInteger(service.p50) || !Number.isInteger(service.p99), 'durations are not truncated to ms');
 
+  // Every task is submitted and started synchronously (up to its first await) before any timer can
+  // fire, so all N were in flight and running at once: exact, on any machine.
+  assert.deepEqual(doc.concurrency, { peak_running: N, peak_in_flight: N });
+
   const memory = doc.memory;
   assert.ok(memory.baseline_rss_bytes > 0);
   assert.ok(memory.peak_rss_bytes >= memory.baseline_rss_bytes, 'peak >= baseline');

@@ -49,4 +49,5 @@ test('error document validates against the schema', () => {
   });
   assert.deepEqual(validate(schema, doc), []);
   assert.equal(doc.started_at, undefined);
+  assert.equal(doc.concurrency, undefined, 'no concurrency block in an error document');
 });

@@ -110,8 +110,7 @@ def parse_arguments(argv: list[str] | None = None) -> BenchmarkConfig:
     valid = APPROACHES_BY_WORKLOAD[workload]
     if approach not in valid:
         parser.error(
-            f"--approach: {approach!r} is not an approach of the {workload} workload "
-            f"(choose from {', '.join(valid)})"
+            f"--approach: {approach!r} is not an approach of the {workload} workload (choose from {', '.join(valid)})"
         )
     return BenchmarkConfig(
         workload=workload,

@@ -90,9 +90,7 @@ def run_asyncio_tasks(times: TaskTimes, make_coroutine: CoroutineFactory, window
     asyncio.run(_gather_tasks(times, make_coroutine, window))
 
 
-async def _gather_tasks(
-    times: TaskTimes, make_coroutine: CoroutineFactory, window: MeasurementWindow
-) -> None:
+async def _gather_tasks(times: TaskTimes, make_coroutine: CoroutineFactory, window: MeasurementWindow) -> None:
     tasks = len(times.submitted)
     submitted = times.submitted
     clock = time.perf_counter_ns

@@ -7,6 +7,7 @@ from typing import Any
 
 from concbench_runner.arguments import BenchmarkConfig
 from concbench_runner.measurement_window import MeasurementWindow
+from concbench_runner.peak_concurrency import concurrency_document
 from concbench_runner.task_timing import latency_document
 from concbench_runner.workload_outcome import WorkloadOutcome
 
@@ -61,10 +62,9 @@ def ok_document(
             "total_ms": total_ms,
             "throughput_per_s": config.tasks / (total_ms / 1000) if total_ms > 0 else 0.0,
             "latency_ms": latency_document(outcome.times),
-            "memory": window.memory_document(
-                config.tasks, outcome.worker_peak_rss_bytes, outcome.runtime_details
-            ),
+            "memory": window.memory_document(config.tasks, outcome.worker_peak_rss_bytes, outcome.runtime_details),
             "cpu": window.cpu_document(),
+            "concurrency": concurrency_document(outcome.times),
             "checksum": outcome.checksum if config.workload == "cpu" else None,
             "runtime": runtime_document(),
             "environment": environment,

@@ -17,9 +17,7 @@ USAGE_ERRORS = [
     pytest.param(["--approach", "asyncio", "--io-ms", "0"], "--io-ms", id="io-ms-zero"),
     pytest.param(["--approach", "asyncio", "--io-ms", "nan"], "--io-ms", id="io-ms-nan"),
     pytest.param(["--approach", "threadpool", "--pool-size", "0"], "--pool-size", id="pool-size-zero"),
-    pytest.param(
-        ["--workload", "cpu", "--approach", "multiprocessing", "--workers", "x"], "--workers", id="workers"
-    ),
+    pytest.param(["--workload", "cpu", "--approach", "multiprocessing", "--workers", "x"], "--workers", id="workers"),
     pytest.param(["--workload", "cpu", "--approach", "asyncio", "--repeat", "-1"], "--repeat", id="repeat"),
     pytest.param(
         ["--workload", "cpu", "--approach", "asyncio", "--payload-bytes", "0"],

@@ -42,15 +42,14 @@ def test_thread_start_failure_is_reported(extra: list[str]) -> None:
     assert schema_errors(document) == []
     assert document["status"] == "error"
     assert document["error"]["kind"] == "resource_exhausted"
-    match = re.fullmatch(
-        r"can't start new thread \(after (\d+) of (\d+) tasks\)", document["error"]["message"]
-    )
+    match = re.fullmatch(r"can't start new thread \(after (\d+) of (\d+) tasks\)", document["error"]["message"])
     assert match, document["error"]["message"]
     started, tasks = int(match[1]), int(match[2])
     assert tasks == TASKS
     assert 0 < started < TASKS
     assert document["latency_ms"] is None
     assert document["total_ms"] is None
+    assert "concurrency" not in document
     assert document["environment"]["cpu_count"] >= 1
     assert "Traceback" not in result.stdout
 

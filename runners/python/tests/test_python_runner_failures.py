@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 
 import pytest
+
 from concbench_runner.failures import SubmissionStopped, TaskFailed, classify, describe, stopped_message
 
 
@@ -33,12 +34,9 @@ def test_thread_start_message_names_the_progress() -> None:
 
 
 def test_pool_start_message_says_what_failed() -> None:
-    stop = SubmissionStopped(
-        BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable"), 0, "starting Pool(4)"
-    )
+    stop = SubmissionStopped(BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable"), 0, "starting Pool(4)")
     assert stopped_message(stop, 10) == (
-        "BlockingIOError: [Errno 11] Resource temporarily unavailable"
-        " while starting Pool(4) (after 0 of 10 tasks)"
+        "BlockingIOError: [Errno 11] Resource temporarily unavailable while starting Pool(4) (after 0 of 10 tasks)"
     )
 
 

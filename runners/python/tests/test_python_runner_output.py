@@ -64,9 +64,7 @@ def check_common_bounds(document: dict[str, Any], tasks: int) -> None:
         assert service <= end_to_end
     memory = document["memory"]
     assert memory["peak_rss_bytes"] >= memory["baseline_rss_bytes"] > 0
-    assert memory["per_task_bytes"] == pytest.approx(
-        (memory["peak_rss_bytes"] - memory["baseline_rss_bytes"]) / tasks
-    )
+    assert memory["per_task_bytes"] == pytest.approx((memory["peak_rss_bytes"] - memory["baseline_rss_bytes"]) / tasks)
     assert memory["vm_peak_bytes"] >= memory["peak_rss_bytes"] or document["approach"] == "multiprocessing"
     assert isinstance(memory["runtime"]["gc_counts"], list)
     assert memory["runtime"]["allocated_blocks"] > 0
@@ -75,6 +73,9 @@ def check_common_bounds(document: dict[str, Any], tasks: int) -> None:
     assert cpu["peak_threads"] >= 1
     environment = document["environment"]
     assert 1 <= environment["parallelism"] <= environment["cpu_count"]
+    # Every task ran, and a running task is in flight (submitted <= started for each task).
+    concurrency = document["concurrency"]
+    assert 1 <= concurrency["peak_running"] <= concurrency["peak_in_flight"] <= tasks
 
 
 @pytest.mark.parametrize("approach", IO_APPROACHES)
@@ -104,12 +105,22 @@ def test_io_threadpool_queues_in_rounds() -> None:
     assert document["latency_ms"]["end_to_end"]["p99"] >= (rounds - 1) * ARTICLE_IO_MS
     # The pool never grows past its size (plus the main thread).
     assert 2 <= document["cpu"]["peak_threads"] <= ARTICLE_POOL_SIZE + 1
+    # Only the pool's threads run tasks, one at a time each.
+    concurrency = document["concurrency"]
+    assert 1 <= concurrency["peak_running"] <= ARTICLE_POOL_SIZE
+    # Generous, not exact: tasks beyond the pool were submitted before the first one finished (it
+    # takes D), so they queued. peak_in_flight == N is typical on an idle machine but not guaranteed:
+    # the last submissions can come after the first completions (on a loaded box, ~750 of 1000).
+    assert concurrency["peak_in_flight"] > ARTICLE_POOL_SIZE
 
 
 def test_io_asyncio_is_not_serialised() -> None:
     document = io_document("asyncio")
     assert document["total_ms"] < ARTICLE_TASKS * ARTICLE_IO_MS / 10
     assert document["cpu"]["peak_threads"] == 1  # one event loop thread, no helper threads
+    # All tasks are created (submitted) before the loop runs any, and all of them start in one loop
+    # iteration before any timer can fire: exactly N in flight and running at once, on any machine.
+    assert document["concurrency"] == {"peak_running": ARTICLE_TASKS, "peak_in_flight": ARTICLE_TASKS}
 
 
 def test_io_threading_runs_threads() -> None:
@@ -135,8 +146,16 @@ def test_cpu_document(approach: str) -> None:
     assert document["checksum"] == independent_checksum(CPU_PAYLOAD, CPU_REPEAT)
 
 
+def test_cpu_asyncio_runs_one_task_at_a_time() -> None:
+    # Each coroutine hashes without awaiting: one runs, the others wait, all submitted up front.
+    document = cpu_document("asyncio")
+    assert document["concurrency"] == {"peak_running": 1, "peak_in_flight": CPU_TASKS}
+
+
 def test_cpu_multiprocessing_counts_workers() -> None:
     document = cpu_document("multiprocessing")
+    # A worker process runs one task at a time.
+    assert 1 <= document["concurrency"]["peak_running"] <= 2
     runtime = document["memory"]["runtime"]
     assert 1 <= runtime["worker_processes_reporting"] <= 2
     assert runtime["worker_peak_rss_bytes"] > 0

@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from concbench_runner.percentiles import cdf, nearest_rank_index, percentile, summarize
 from python_runner_harness import SCHEMA_DIR
+
+from concbench_runner.percentiles import cdf, nearest_rank_index, percentile, summarize
 
 VECTORS: list[dict[str, Any]] = json.loads((SCHEMA_DIR / "percentile_vectors.json").read_text())["cases"]
 

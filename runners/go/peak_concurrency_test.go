@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+type concurrencyVectors struct {
+	Cases []struct {
+		Name      string     `json:"name"`
+		Intervals [][2]int64 `json:"intervals"`
+		Expected  int        `json:"expected"`
+	} `json:"cases"`
+}
+
+// TestConcurrencyVectors reproduces every shared vector exactly.
+func TestConcurrencyVectors(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "schema", "concurrency_vectors.json"))
+	if err != nil {
+		t.Fatalf("reading shared vectors: %v", err)
+	}
+	var vec concurrencyVectors
+	if err := json.Unmarshal(data, &vec); err != nil {
+		t.Fatalf("decoding shared vectors: %v", err)
+	}
+	if len(vec.Cases) < 8 {
+		t.Fatalf("only %d cases in concurrency_vectors.json", len(vec.Cases))
+	}
+	for _, c := range vec.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			begins := make([]time.Duration, len(c.Intervals))
+			ends := make([]time.Duration, len(c.Intervals))
+			for i, iv := range c.Intervals {
+				begins[i], ends[i] = time.Duration(iv[0]), time.Duration(iv[1])
+			}
+			before := slices.Clone(begins)
+			got, err := peakOverlap(begins, ends)
+			if err != nil || got != c.Expected {
+				t.Errorf("peakOverlap = %d, %v; want %d", got, err, c.Expected)
+			}
+			if !slices.Equal(begins, before) {
+				t.Errorf("peakOverlap reordered its input")
+			}
+			// Input order does not matter.
+			slices.Reverse(begins)
+			slices.Reverse(ends)
+			if got, err := peakOverlap(begins, ends); err != nil || got != c.Expected {
+				t.Errorf("reversed input: peakOverlap = %d, %v; want %d", got, err, c.Expected)
+			}
+		})
+	}
+}
+
+func TestPeakOverlapEdges(t *testing.T) {
+	if got, err := peakOverlap(nil, nil); got != 0 || err != nil {
+		t.Errorf("no intervals: %d, %v; want 0, nil", got, err)
+	}
+	if _, err := peakOverlap([]time.Duration{0, 5}, []time.Duration{10}); err == nil {
+		t.Error("length mismatch accepted")
+	}
+	if _, err := peakOverlap([]time.Duration{10}, []time.Duration{9}); err == nil {
+		t.Error("interval ending before it begins accepted")
+	}
+}
+
+// TestMeasuredConcurrencyUsesSubmittedAndStarted: a pool of one, three tasks
+// submitted at 0 and run one after another.
+func TestMeasuredConcurrencyUsesSubmittedAndStarted(t *testing.T) {
+	st := &stamps{
+		submitted: []time.Duration{0, 0, 0},
+		started:   []time.Duration{1, 11, 21},
+		finished:  []time.Duration{11, 21, 31},
+	}
+	got, err := measuredConcurrency(st)
+	if err != nil || *got != (concurrencyInfo{PeakRunning: 1, PeakInFlight: 3}) {
+		t.Errorf("measuredConcurrency = %+v, %v; want running 1, in flight 3", got, err)
+	}
+}

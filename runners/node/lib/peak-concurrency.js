@@ -1,0 +1,55 @@
+'use strict';
+// Measured concurrency: how many tasks really overlapped, from the per-task stamps (after the window).
+//
+// Each task is a half-open interval [begin, end) of hrtime nanoseconds (bigint). The peak is the
+// largest number of intervals that contain one instant: a sweep over the events in time order, +1 at
+// a begin and -1 at an end, where at equal timestamps every end counts before any begin (a task that
+// ends exactly when another begins does not overlap it). An empty interval (end == begin) contains no
+// instant; the peak of one or more tasks is at least 1. Shared vectors: schema/concurrency_vectors.json.
+
+/**
+ * Largest number of intervals [begins[i], ends[i]) containing one instant; 0 for no intervals.
+ * `begins` and `ends` are array-likes of bigint (e.g. BigUint64Array); neither is modified.
+ */
+function peakOverlap(begins, ends) {
+  if (begins.length !== ends.length) {
+    throw new RangeError(`${begins.length} begins but ${ends.length} ends`);
+  }
+  const n = begins.length;
+  for (let i = 0; i < n; i += 1) {
+    if (ends[i] < begins[i]) {
+      throw new RangeError(`interval ${i} ends before it begins (${ends[i]} < ${begins[i]})`);
+    }
+  }
+  if (n === 0) return 0;
+  // Typed-array sort is numeric (a plain Array's default sort would compare strings).
+  const sortedBegins = BigUint64Array.from(begins).sort();
+  const sortedEnds = BigUint64Array.from(ends).sort();
+  let running = 0;
+  let peak = 0;
+  let ended = 0;
+  for (let i = 0; i < n; i += 1) {
+    const begin = sortedBegins[i];
+    // Ends at or before this begin come first: back-to-back tasks do not overlap.
+    while (ended < n && sortedEnds[ended] <= begin) {
+      ended += 1;
+      running -= 1;
+    }
+    running += 1;
+    if (running > peak) peak = running;
+  }
+  return Math.max(peak, 1);
+}
+
+/**
+ * The concurrency block of an ok document from stamps { submitted, started, finished }:
+ * peak_running over [started, finished), peak_in_flight over [submitted, finished).
+ */
+function concurrencyBlock(stamps) {
+  return {
+    peak_running: peakOverlap(stamps.started, stamps.finished),
+    peak_in_flight: peakOverlap(stamps.submitted, stamps.finished),
+  };
+}
+
+module.exports = { concurrencyBlock, peakOverlap };
