@@ -78,6 +78,7 @@ def ok_document(
     warmup: bool = False,
     executor: str = "docker",
     with_cdf: bool = True,
+    peak_running: int | None = None,
 ) -> dict[str, Any]:
     doc = copy.deepcopy(_example("ok_with_execution_local.json"))
     doc["language"], doc["approach"] = language, approach
@@ -107,6 +108,9 @@ def ok_document(
         "involuntary_ctx_switches": ctx[1],
         "peak_threads": peak_threads,
     }
+    # By default every task overlapped, except where a pool or the workers bound it.
+    bound = pool_size or workers or tasks
+    doc["concurrency"] = {"peak_running": peak_running or min(bound, tasks), "peak_in_flight": tasks}
     doc["checksum"] = _example("ok_cpu_go_goroutines.json")["checksum"] if workload == "cpu" else None
     name, version = RUNTIMES[language]
     doc["runtime"] = {"name": name, "version": version}

@@ -75,6 +75,8 @@ FIGURES: dict[str, Figure] = _figures(
         lambda m: m.involuntary_ctx_switches,
     ),
     Figure("peak_threads", "peak OS threads", "count", "count", False, lambda m: m.peak_threads),
+    Figure("peak_running", "peak tasks running at once", "count", "count", True, lambda m: m.peak_running),
+    Figure("peak_in_flight", "peak tasks in flight at once", "count", "count", True, lambda m: m.peak_in_flight),
 )
 
 # The memory figure the main tables show and the article's "Memory" column is checked against:
@@ -177,6 +179,7 @@ class SweepPoint:
     floor_ms: float | None  # io only: the least total time possible, D * ceil(N / pool)
     end_to_end_p99: Stat | None
     cpu: Stat | None
+    peak_running: Stat | None  # how many of the N tasks really overlapped
     failure: Failure | None
     public: Claim | None  # public peak-memory figure at this N, in MiB
     public_verdict: Verdict | None
@@ -504,6 +507,7 @@ def _sweep_point(member: CaseSummary, previous: SweepPoint | None, public: Claim
         floor_ms=floor_ms,
         end_to_end_p99=member.stat("end_to_end_p99_ms"),
         cpu=member.stat("cpu_s"),
+        peak_running=member.stat("peak_running"),
         failure=member.main_failure(),
         public=public,
         public_verdict=public_verdict,

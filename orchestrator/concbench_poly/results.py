@@ -48,6 +48,8 @@ class Measurement:
     voluntary_ctx_switches: int
     involuntary_ctx_switches: int
     peak_threads: int
+    peak_running: int  # most tasks inside their [start, finish) at once: the concurrency really reached
+    peak_in_flight: int  # most tasks submitted and not yet finished at once (queued ones included)
 
     @property
     def cpu_s(self) -> float:
@@ -129,4 +131,6 @@ def _measurement(document: dict[str, Any]) -> Measurement:
         voluntary_ctx_switches=cpu["voluntary_ctx_switches"],
         involuntary_ctx_switches=cpu["involuntary_ctx_switches"],
         peak_threads=cpu["peak_threads"],
+        peak_running=document["concurrency"]["peak_running"],
+        peak_in_flight=document["concurrency"]["peak_in_flight"],
     )
