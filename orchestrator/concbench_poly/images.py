@@ -12,17 +12,17 @@ import hashlib
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import docker
 import docker.errors
 
 from concbench_poly.config import MANAGED_LABEL
 from concbench_poly.errors import ImageBuildError
-from concbench_poly.registry import RUNNERS, runner_spec
+from concbench_poly.registry import runner_spec
 
 OFFLINE_BASE_IMAGE = "concbench-poly/base:bookworm"
 DEBIAN_SUITE = "bookworm"
@@ -119,7 +119,9 @@ class ImageBuilder:
         if offline:
             self.ensure_offline_base()
         self._log(f"building {tag} from {context} ({'offline Debian base' if offline else 'official base'})")
+        started = time.perf_counter()
         self._build(language, context, tag, args)
+        self._log(f"built {tag} in {time.perf_counter() - started:.1f} s")
         return ImageRef(language, tag, self._client.images.get(tag).id, built=True)
 
     def _build(self, language: str, context: Path, tag: str, args: dict[str, str]) -> None:
@@ -141,9 +143,7 @@ class ImageBuilder:
                     raise ImageBuildError(f"{language}: building {tag} failed: {chunk['error'].strip()}\n{tail}")
                 text = chunk.get("stream")
                 if text:
-                    log_tail.append(text)
-                    if text.startswith("Step "):
-                        self._log(f"{language}: {text.strip()}")
+                    log_tail.append(text)  # kept for the error message; the steps themselves are noise
         except docker.errors.APIError as exc:
             raise ImageBuildError(f"{language}: building {tag} failed: {exc.explanation or exc}") from None
 
@@ -200,10 +200,3 @@ def _run(command: list[str], image: str) -> None:
         tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-10:])
         raise ImageBuildError(f"{image}: {command[0]} failed with exit code {result.returncode}:\n{tail}")
 
-
-def languages_with_images() -> list[str]:
-    return list(RUNNERS)
-
-
-def describe(ref: ImageRef) -> dict[str, Any]:
-    return {"language": ref.language, "tag": ref.tag, "image_id": ref.image_id, "built": ref.built}
