@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -49,3 +52,41 @@ def test_docker_executor_without_an_engine_fails_clearly(monkeypatch: pytest.Mon
     result = runner.invoke(app, ["all", "--executor", "docker", "--quiet"])
     assert result.exit_code == 1
     assert "no Docker engine answers" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """`all` as a newcomer without Docker gets it: real runners as local processes, small sizes."""
+    out = tmp_path_factory.mktemp("local-all")
+    args = ["all", "--executor", "local", "--tasks", "50", "--io-ms", "2", "--cpu-repeat", "100",
+            "--repeat", "2", "--warmup", "0", "--format", "json", "--out", str(out), "--quiet"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    return out, result.stdout
+
+
+def test_all_with_the_local_executor_saves_every_run_and_prints_clean_json(local_run: tuple[Path, str]) -> None:
+    out, stdout = local_run
+    summary = json.loads(stdout)  # machine-readable stdout: nothing else mixed in
+    assert len(list((out / "raw").glob("*.json"))) == 11 * 2
+    for name in ("summary.json", "report.md", "report.csv", "run.json"):
+        assert (out / name).is_file(), name
+    assert json.loads((out / "summary.json").read_text()) == summary
+    assert json.loads((out / "run.json").read_text())["executor"] == "local"
+
+
+def test_report_regenerates_byte_identical_files(local_run: tuple[Path, str]) -> None:
+    out, _ = local_run
+    files = sorted(p for p in out.rglob("*") if p.is_file() and "raw" not in p.parts and p.name != "run.json")
+    before = {p: p.read_bytes() for p in files}
+    result = runner.invoke(app, ["report", str(out), "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    assert {p: p.read_bytes() for p in files} == before
+
+
+def test_compare_a_run_with_itself_finds_no_difference(local_run: tuple[Path, str]) -> None:
+    out, _ = local_run
+    result = runner.invoke(app, ["compare", str(out), str(out), "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    verdicts = {line.split(",")[-1] for line in result.stdout.strip().splitlines()[1:]}
+    assert not verdicts & {"faster", "slower", "smaller", "larger"}
