@@ -118,7 +118,7 @@ def test_no_claims_means_no_checks() -> None:
 
 def test_unknown_latency_view() -> None:
     with pytest.raises(ValueError, match="latency_view"):
-        summarize([ok()], latency_view="p99")
+        summarize([ok()], claims=NO_CLAIMS, latency_view="p99")
 
 
 def test_case_order_follows_the_article(summary: Summary) -> None:

@@ -90,3 +90,16 @@ def test_compare_a_run_with_itself_finds_no_difference(local_run: tuple[Path, st
     assert result.exit_code == 0, result.stderr
     verdicts = {line.split(",")[-1] for line in result.stdout.strip().splitlines()[1:]}
     assert not verdicts & {"faster", "slower", "smaller", "larger"}
+
+
+def test_an_out_directory_with_results_is_refused(local_run: tuple[Path, str]) -> None:
+    out, _ = local_run
+    result = runner.invoke(app, ["run", "go", "--executor", "local", "--out", str(out), "--quiet"])
+    assert result.exit_code == 2
+    assert str(out) in result.stderr and "already holds results" in result.stderr
+
+
+def test_a_cpuset_the_host_lacks_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "go", "--executor", "local", "--cpuset", "63", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "--cpuset" in result.stderr and "63" in result.stderr

@@ -72,9 +72,11 @@ def test_interrupt_keeps_finished_results_and_marks_the_run_incomplete(tmp_path:
 
     with pytest.raises(KeyboardInterrupt):
         run_benchmarks(options(languages=("go",)), tmp_path, SilentEvents(), executor=FakeExecutor(behaviour))
-    assert len(load_results(tmp_path)) == 2
+    saved = load_results(tmp_path)
+    assert [r.error_kind for r in saved].count(None) == 2
+    assert [r.error_kind for r in saved if not r.ok] == ["interrupted"]
     info = json.loads((tmp_path / "run.json").read_text())
-    assert info["complete"] is False and info["runs"] == 2
+    assert info["complete"] is False and info["runs"] == 3
 
 
 def test_sweep_runs_small_points_first_and_skips_past_a_break(tmp_path: Path) -> None:
@@ -105,5 +107,20 @@ def test_sweep_runs_small_points_first_and_skips_past_a_break(tmp_path: Path) ->
     assert asked == [("python", 1000), ("python", 10_000), ("go", 1000), ("go", 10_000), ("go", 100_000)]
     python = {r.case.tasks: r for r in run.results if r.case.language == "python"}
     assert python[10_000].error_kind == "oom_killed"
-    assert python[100_000].error_kind == "resource_exhausted"
-    assert "smaller point already failed" in (python[100_000].error_message or "")
+    assert python[100_000].error_kind == "oom_killed"  # the cause of the break, carried forward
+    assert "smaller point already failed (N=10000: oom_killed)" in (python[100_000].error_message or "")
+
+
+def test_an_unexpected_executor_error_is_a_row_naming_the_run(tmp_path: Path) -> None:
+    def behaviour(request: RunRequest) -> RawRun:
+        if request.case.language == "go":
+            raise OSError(24, "Too many open files")
+        return ok_run(request)
+
+    run = run_benchmarks(
+        options(languages=("go", "node"), workloads=("io",)), tmp_path, SilentEvents(), executor=FakeExecutor(behaviour)
+    )
+    failed = [r for r in run.results if not r.ok]
+    assert {r.case.language for r in failed} == {"go"}
+    assert all(r.error_kind == "internal" and "go/goroutines" in (r.error_message or "") for r in failed)
+    assert all(r.ok for r in run.results if r.case.language == "node")

@@ -61,7 +61,11 @@ def test_sweep_to_100k_fits_the_default_limits(
         executor="docker",
     )
     run = run_sweep(
-        options, [1000, 10_000, 100_000], tmp_path, SilentEvents(), executor=DockerExecutor(docker_client, runner_images)
+        options,
+        [1000, 10_000, 100_000],
+        tmp_path,
+        SilentEvents(),
+        executor=DockerExecutor(docker_client, runner_images),
     )
     assert all(r.ok for r in run.results), [r.error_message for r in run.results if not r.ok]
     for result in run.results:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
 
-from concbench_poly.claims import MEMORY_UNIT_BYTES, Claim, ClaimRow, Claims, Column, Verdict, load_claims
+from concbench_poly.claims import MEMORY_UNIT_BYTES, Claim, ClaimRow, Claims, Column, Verdict
 from concbench_poly.config import MIB
 from concbench_poly.registry import RUNNERS, Case
 from concbench_poly.results import Measurement, RunResult
@@ -264,16 +264,14 @@ def as_latency_view(text: str) -> LatencyView:
 
 def summarize(
     results: Sequence[RunResult],
-    claims: Claims | None = None,
+    claims: Claims,
     latency_view: LatencyView | str = "service",
 ) -> Summary:
-    """Group measured runs by case and describe each figure over its repetitions.
+    """Group measured runs by case and describe each figure over its repetitions (pure: no files).
 
-    claims: None means the packaged claims.json; pass claims.NO_CLAIMS for no checks at all.
+    claims: claims.load_claims() for the article's, claims.NO_CLAIMS for no checks at all.
     """
     view = as_latency_view(latency_view)
-    if claims is None:
-        claims = load_claims()
     measured = [r for r in results if not r.warmup]
     by_key: dict[str, list[RunResult]] = defaultdict(list)
     for result in measured:

@@ -6,7 +6,6 @@ Tables and machine-readable output go to stdout; progress and notices go to stde
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -25,7 +24,7 @@ from concbench_poly.config import (
     parse_memory,
     parse_task_counts,
 )
-from concbench_poly.errors import ConcbenchError, UsageError
+from concbench_poly.errors import ConcbenchError, ResultsDirError, UsageError
 from concbench_poly.executors.base import RunRequest
 from concbench_poly.paths import default_results_dir
 from concbench_poly.registry import RUNNERS
@@ -191,10 +190,13 @@ def _finish(run_results: tuple[RunResult, ...], out: Path, fmt: Format, view: La
     from concbench_poly.claims import load_claims
     from concbench_poly.decision import decision_guide
     from concbench_poly.exporters import EXPORTERS
-    from concbench_poly.report_writer import write_report
+    from concbench_poly.report_writer import write_summary
 
-    files = write_report(out, list(run_results), latency_view=view.value)
     summary = summarize(list(run_results), claims=load_claims(), latency_view=view.value)
+    try:
+        files = write_summary(out, summary)
+    except OSError as exc:
+        _fail(ResultsDirError(f"{out}: writing the report failed ({exc}); the raw results are kept"))
     typer.echo(EXPORTERS[fmt.value](summary), nl=False)
     if fmt is Format.table:
         typer.echo("\n" + decision_guide(summary))
@@ -320,7 +322,19 @@ def _run_and_report(options: RunOptions, out: Path | None, fmt: Format, latency:
             run = run_benchmarks(options, target, events)
     except ConcbenchError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        _interrupted(target)
     _finish(run.results, target, fmt, latency, quiet)
+
+
+def _interrupted(out: Path) -> NoReturn:
+    # Caught here, not by typer: its own handler would exit without saying what was kept.
+    err.print(
+        f"interrupted: the running container was removed; finished runs are saved in {out} "
+        f"(`concbench-poly report {out}` builds the report from them)",
+        soft_wrap=True,
+    )
+    raise typer.Exit(130)
 
 
 @app.command("sweep")
@@ -377,11 +391,12 @@ def sweep_command(
         target = out or default_results_dir()
         with ConsoleEvents(quiet) as events:
             run = run_sweep(options, counts, target, events)
-        if not quiet:
-            err.print(f"sweep wall time: {run.wall_s:.1f} s", soft_wrap=True)
-        _finish(run.results, target, fmt, latency, quiet)
     except ConcbenchError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        _interrupted(target)
+    err.print(f"sweep wall time: {run.wall_s:.1f} s ({len(run.results)} runs)", soft_wrap=True)
+    _finish(run.results, target, fmt, latency, quiet)
 
 
 @app.command("build")
@@ -507,8 +522,4 @@ def clean_command(
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        err.print("interrupted: containers removed, finished runs are saved")
-        sys.exit(130)
+    app()

@@ -75,12 +75,17 @@ def context_files(context: Path) -> list[Path]:
     return files
 
 
+# Build inputs that .dockerignore hides from the context but that shape the image all the same.
+BUILD_FILES = ("Dockerfile", ".dockerignore")
+
+
 def source_digest(context: Path, args: dict[str, str]) -> str:
-    """sha256 over the build context and build args: the image is rebuilt only when these change."""
+    """sha256 over the build context, Dockerfile and build args: rebuilt only when these change."""
     digest = hashlib.sha256()
     for name in sorted(args):
         digest.update(f"arg {name}={args[name]}\n".encode())
-    for path in context_files(context):
+    extra = [context / name for name in BUILD_FILES if (context / name).is_file()]
+    for path in sorted({*context_files(context), *extra}):
         digest.update(f"file {path.relative_to(context).as_posix()}\n".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -199,4 +204,3 @@ def _run(command: list[str], image: str) -> None:
     if result.returncode != 0:
         tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-10:])
         raise ImageBuildError(f"{image}: {command[0]} failed with exit code {result.returncode}:\n{tail}")
-

@@ -6,13 +6,12 @@ Everything is derived from the raw results alone, with no clock and in a fixed o
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from concbench_poly.aggregate import LATENCY_VIEWS, LatencyView, Summary, summarize
-from concbench_poly.claims import Claims
+from concbench_poly.claims import Claims, load_claims
 from concbench_poly.exporters.csv_rows import export_csv
 from concbench_poly.exporters.json_doc import export_json
 from concbench_poly.exporters.markdown import export_markdown
@@ -49,9 +48,9 @@ def write_report(
 ) -> ReportFiles:
     """Summarize results and write the report files under out_dir; returns what was written.
 
-    claims: None means the packaged claims.json, as for aggregate.summarize.
+    claims: None means the packaged claims.json.
     """
-    summary = summarize(results, claims=claims, latency_view=latency_view)
+    summary = summarize(results, claims=load_claims() if claims is None else claims, latency_view=latency_view)
     return write_summary(out_dir, summary, plots=plots, plot_views=plot_views)
 
 
@@ -71,8 +70,8 @@ def write_summary(
         for plot in render_plots(summary, views=plot_views):
             png = out_dir / PLOTS_DIR / f"{plot.stem}.png"
             svg = out_dir / PLOTS_DIR / f"{plot.stem}.svg"
-            _write_bytes_atomic(png, plot.png)
-            _write_bytes_atomic(svg, plot.svg)
+            write_atomic(png, plot.png)
+            write_atomic(svg, plot.svg)
             plot_paths += [png, svg]
             plot_refs.append((f"{PLOTS_DIR}/{plot.stem}.png", plot.title))
     summary_json = out_dir / SUMMARY_FILE
@@ -82,11 +81,3 @@ def write_summary(
     write_atomic(report_md, export_markdown(summary, plots=plot_refs))
     write_atomic(report_csv, export_csv(summary))
     return ReportFiles(summary_json=summary_json, report_md=report_md, report_csv=report_csv, plots=tuple(plot_paths))
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    """results_store.write_atomic for binary files (it writes text only)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

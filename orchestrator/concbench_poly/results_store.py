@@ -32,12 +32,29 @@ def dump_json(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Write via a temporary file so an interrupted run never leaves half a document behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+    else:
+        tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """A fresh results directory: mixing two invocations' raw files would corrupt every median."""
+    if (out_dir / RAW_DIR).is_dir() and any((out_dir / RAW_DIR).iterdir()):
+        raise UsageError(f"--out: {out_dir} already holds results; choose a new directory (or `report` it)")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write results to {out_dir} ({exc.strerror or exc})") from None
+    return out_dir
 
 
 def save_result(out_dir: Path, result: RunResult) -> Path:

@@ -73,11 +73,12 @@ def execution_json(raw: RawRun | None, request: RunRequest, host: dict[str, Any]
 def to_result(raw: RawRun, request: RunRequest, host: dict[str, Any]) -> RunResult:
     case = request.case
     who = f"{case.language}/{case.approach} ({raw.where})"
-    if raw.timed_out:
-        document = error_document(case, "timeout", f"{who}: killed after the {request.limits.timeout_s:g} s time limit")
-    elif raw.oom_killed:
+    # OOM first: a run whose worker was OOM-killed may then hang until the time limit.
+    if raw.oom_killed:
         limit = request.limits.memory_bytes / (1024 * 1024)
         document = error_document(case, "oom_killed", f"{who}: killed by the OOM killer (memory limit {limit:g} MiB)")
+    elif raw.timed_out:
+        document = error_document(case, "timeout", f"{who}: killed after the {request.limits.timeout_s:g} s time limit")
     else:
         document = _runner_document(raw, case, who)
     document["execution"] = execution_json(raw, request, host, raw.executor)
@@ -105,4 +106,6 @@ def _runner_document(raw: RawRun, case: Case, who: str) -> dict[str, Any]:
             "invalid_output",
             f"{who}: printed a result for {document['language']}/{document['approach']}",
         )
+    if document["status"] == "ok" and raw.exit_code not in (0, None):
+        return error_document(case, "runner_crashed", f"{who}: printed status ok but exited with code {raw.exit_code}")
     return document

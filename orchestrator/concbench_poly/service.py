@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import shutil
 import sys
@@ -23,7 +24,7 @@ from concbench_poly.images import ImageBuilder, ImageRef
 from concbench_poly.paths import repo_root
 from concbench_poly.registry import Case, plan_cases
 from concbench_poly.results import RunResult
-from concbench_poly.results_store import save_result, save_run_info
+from concbench_poly.results_store import prepare_out_dir, save_result, save_run_info
 from concbench_poly.run_outcome import failed_result, to_result
 
 
@@ -122,6 +123,7 @@ def run_benchmarks(
     executor: Executor | None = None,
 ) -> BenchmarkRun:
     """Run every case (warm-ups, then repetitions) one process/container at a time, saving as it goes."""
+    prepare_out_dir(out_dir)
     started_wall = time.perf_counter()
     started_at = datetime.now(UTC)
     run_id = new_run_id(started_at)
@@ -134,6 +136,7 @@ def run_benchmarks(
     if executor is None:
         executor, images = choose_executor(options, events)
     host = executor.host_info()
+    check_cpuset(options.limits.cpuset_list(), _available_cpus(executor.name, host))
     unbuilt = {ref.language for ref in images if not ref.tag}
     info: dict[str, Any] = {
         "run_id": run_id,
@@ -157,12 +160,13 @@ def run_benchmarks(
         for warm, count in ((True, options.repetitions.warmup), (False, options.repetitions.repeat))
         for k in range(count)
     ]
-    broken: dict[tuple[str, str, str, int | None, int | None], str] = {}
+    broken: dict[tuple[str, str, str, int | None, int | None], RunResult] = {}
     try:
         for index, request in enumerate(requests):
             case = request.case
             family = (case.language, case.approach, case.workload, case.pool_size, case.workers)
             events.run_started(request, index, len(requests))
+            first_failure = broken.get(family)
             if case.language in unbuilt:
                 result = failed_result(
                     request,
@@ -171,22 +175,35 @@ def run_benchmarks(
                     executor.name,
                     host,
                 )
-            elif stop_after_failure and family in broken and broken[family] != case.key:
+            elif stop_after_failure and first_failure is not None and first_failure.case.key != case.key:
                 result = failed_result(
                     request,
-                    "resource_exhausted",
-                    f"{case.language}/{case.approach}: not run at "
-                    f"{case.tasks} tasks because a smaller point already failed",
+                    first_failure.error_kind or "internal",
+                    f"{case.language}/{case.approach}: not run at {case.tasks} tasks because a smaller point "
+                    f"already failed (N={first_failure.case.tasks}: {first_failure.error_kind})",
                     executor.name,
                     host,
                 )
             else:
-                result = _run_one(executor, request, host, overhead_ms)
+                try:
+                    result = _run_one(executor, request, host, overhead_ms)
+                except KeyboardInterrupt:
+                    # The executor has removed its container or process; the interrupted run is a row too.
+                    interrupted = failed_result(
+                        request,
+                        "interrupted",
+                        f"{case.language}/{case.approach}: interrupted (Ctrl-C)",
+                        executor.name,
+                        host,
+                    )
+                    save_result(out_dir, interrupted)
+                    results.append(interrupted)
+                    raise
             save_result(out_dir, result)
             results.append(result)
             events.run_finished(result)
             if not result.ok and not request.warmup:
-                broken.setdefault(family, case.key)
+                broken.setdefault(family, result)
     finally:
         info.update(
             complete=len(results) == len(requests),
@@ -210,20 +227,28 @@ def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], over
         return failed_result(request, "engine_unavailable", str(exc), executor.name, host)
     except RunnerFailedError as exc:
         return failed_result(request, "runner_crashed", str(exc), executor.name, host)
+    except Exception as exc:  # one broken run must not lose the others: it becomes a row naming itself
+        message = f"{case.language}/{case.approach} ({executor.name}): {type(exc).__name__}: {exc}"
+        return failed_result(request, "internal", message, executor.name, host)
     elapsed_ms = (time.perf_counter_ns() - started) / 1e6
     if raw.wall_ms is not None:
         # What the orchestrator spends per run beyond the container's own life (create, start, logs, remove).
         overhead_ms.append(elapsed_ms - raw.wall_ms)
-    result = to_result(raw, request, host)
-    if result.ok and raw.exit_code not in (0, None):
-        return failed_result(
-            request,
-            "runner_crashed",
-            f"{case.language}/{case.approach} ({raw.where}): printed status ok but exited with code {raw.exit_code}",
-            executor.name,
-            host,
-        )
-    return result
+    return to_result(raw, request, host)
+
+
+def check_cpuset(wanted: Sequence[int], available: set[int]) -> None:
+    """Pinning to a CPU that does not exist fails every run, or silently unpins a local one: refuse it."""
+    missing = sorted(set(wanted) - available)
+    if available and missing:
+        have = ",".join(map(str, sorted(available)))
+        raise UsageError(f"--cpuset: CPU {','.join(map(str, missing))} is not available here (available: {have})")
+
+
+def _available_cpus(executor: str, host: dict[str, Any]) -> set[int]:
+    if executor == "local":
+        return set(os.sched_getaffinity(0))
+    return set(range(host.get("cpu_count") or 0))
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -146,5 +147,74 @@ func TestCgroupV2NamespacedRootIsOwnWhenItHasMemoryMax(t *testing.T) {
 	}
 	if info := c.info(); info.MemoryLimitBytes == nil || *info.MemoryLimitBytes != 268435456 {
 		t.Errorf("memory limit = %v, want 268435456", info.MemoryLimitBytes)
+	}
+}
+
+type cgroupVectors struct {
+	Cases []struct {
+		Name           string            `json:"name"`
+		ProcSelfCgroup string            `json:"proc_self_cgroup"`
+		Files          map[string]string `json:"files"`
+		Expected       struct {
+			Version          *int     `json:"version"`
+			CPUQuotaCores    *float64 `json:"cpu_quota_cores"`
+			Cpuset           *string  `json:"cpuset"`
+			MemoryLimitBytes *int64   `json:"memory_limit_bytes"`
+			CgroupPeakBytes  *int64   `json:"cgroup_peak_bytes"`
+		} `json:"expected"`
+	} `json:"cases"`
+}
+
+// show renders an optional value for failure messages.
+func show[T any](p *T) any {
+	if p == nil {
+		return "null"
+	}
+	return *p
+}
+
+func sameOptional[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+// TestCgroupVectors replays schema/cgroup_vectors.json on fake trees through the real reader.
+func TestCgroupVectors(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "schema", "cgroup_vectors.json"))
+	if err != nil {
+		t.Fatalf("reading shared vectors: %v", err)
+	}
+	var vec cgroupVectors
+	if err := json.Unmarshal(data, &vec); err != nil {
+		t.Fatalf("decoding shared vectors: %v", err)
+	}
+	if len(vec.Cases) < 10 {
+		t.Fatalf("only %d cases in cgroup_vectors.json", len(vec.Cases))
+	}
+	for _, tc := range vec.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "fs")
+			writeTree(t, root, tc.Files)
+			c := cgroupReader{mountRoot: root, selfCgroup: tc.ProcSelfCgroup}
+			info := c.info()
+			want := tc.Expected
+			if !sameOptional(info.Version, want.Version) {
+				t.Errorf("version = %v, want %v", show(info.Version), show(want.Version))
+			}
+			if !sameOptional(info.CPUQuotaCores, want.CPUQuotaCores) {
+				t.Errorf("cpu_quota_cores = %v, want %v", show(info.CPUQuotaCores), show(want.CPUQuotaCores))
+			}
+			if !sameOptional(info.Cpuset, want.Cpuset) {
+				t.Errorf("cpuset = %v, want %v", show(info.Cpuset), show(want.Cpuset))
+			}
+			if !sameOptional(info.MemoryLimitBytes, want.MemoryLimitBytes) {
+				t.Errorf("memory_limit_bytes = %v, want %v", show(info.MemoryLimitBytes), show(want.MemoryLimitBytes))
+			}
+			if peak := c.memoryPeak(); !sameOptional(peak, want.CgroupPeakBytes) {
+				t.Errorf("cgroup_peak_bytes = %v, want %v", show(peak), show(want.CgroupPeakBytes))
+			}
+		})
 	}
 }

@@ -19,11 +19,13 @@ from concbench_poly.errors import EngineUnavailableError
 RUN_ID_LABEL = "concbench-poly.run-id"
 CASE_LABEL = "concbench-poly.case"
 
-ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.ConnectionError)
+ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.ConnectionError, requests.exceptions.Timeout)
 
 
-def connect(timeout_s: float = 10.0) -> docker.DockerClient:
+def connect(timeout_s: float = 120.0) -> docker.DockerClient:
     """A client that has answered a ping; EngineUnavailableError says why not."""
+    # The timeout bounds every API call (removing a container of 1M threads takes a while); waiting
+    # for a run has its own limit.
     try:
         client = docker.from_env(timeout=int(timeout_s))
         client.ping()
@@ -60,6 +62,8 @@ def container_config(image: str, command: list[str], limits: Limits, labels: dic
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges"],
         "labels": {MANAGED_LABEL: "true", **labels},
+        # The result is read back from the logs, so the driver must be one that can be read.
+        "log_config": {"type": "json-file", "config": {}},
     }
 
 
@@ -81,7 +85,8 @@ def benchmark_container(
 
 
 def remove_quietly(container: Container) -> None:
-    with contextlib.suppress(docker.errors.NotFound):
+    """Cleanup must never cost a finished measurement; `concbench-poly clean` catches what is left."""
+    with contextlib.suppress(*ENGINE_ERRORS):
         container.remove(force=True)
 
 

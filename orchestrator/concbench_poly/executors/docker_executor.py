@@ -11,7 +11,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
-from concbench_poly.errors import EngineUnavailableError
+from concbench_poly.errors import EngineUnavailableError, RunnerFailedError
 from concbench_poly.executors.base import RawRun, RunRequest
 from concbench_poly.executors.docker_engine import (
     CASE_LABEL,
@@ -69,6 +69,12 @@ class DockerExecutor:
                         "timeout_s": request.limits.timeout_s,
                     },
                 )
+        except docker.errors.APIError as exc:
+            # The engine answered but refused (bad cpuset, missing image...): this run's problem.
+            raise RunnerFailedError(
+                f"{request.case.language}/{request.case.approach}: Docker refused {request.name}: "
+                f"{exc.explanation or exc}"
+            ) from exc
         except ENGINE_ERRORS as exc:
             raise EngineUnavailableError(
                 f"{request.case.language}/{request.case.approach}: Docker engine failed during {request.name}: {exc}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,10 +48,20 @@ class LocalCgroup:
         for directory in self.dirs:
             (directory / "cgroup.procs").write_text(pid, encoding="utf-8")
 
-    def remove(self) -> None:
+    def remove(self, wait_s: float = 5.0) -> None:
+        """rmdir once the killed processes have left (EBUSY until then), within a bounded wait."""
+        deadline = time.monotonic() + wait_s
         for directory in self.dirs:
-            with contextlib.suppress(OSError):
-                directory.rmdir()
+            while True:
+                try:
+                    directory.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        break  # left for the administrator; never worth losing the result over
+                    time.sleep(0.05)
 
 
 def own_cgroup_path(controller: str | None, proc_cgroup: str) -> str | None:
@@ -113,12 +124,18 @@ def create_cgroup(memory_bytes: int, cpus: float | None, root: Path = CGROUP_ROO
         unified = _make_child(parent, name, settings)
         memory_dir = cpu_dir = unified
         dirs = (unified,) if unified is not None else ()
+        # A controller not delegated to this subtree has no files here: its limit was not applied.
+        if unified is not None and not (unified / "memory.max").exists():
+            memory_dir = None
         if unified is not None and not (unified / "cpu.max").exists():
-            cpu_dir = None  # the cpu controller is not delegated to this subtree
+            cpu_dir = None
         version = 2
     else:
         return None
-    if not dirs:
+    if not dirs or (memory_dir is None and cpu_dir is None):
+        for directory in dirs:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
         return None
     return LocalCgroup(
         dirs=dirs,

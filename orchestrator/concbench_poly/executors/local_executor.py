@@ -81,7 +81,9 @@ class LocalExecutor:
     def run(self, request: RunRequest) -> RawRun:
         command = self._command(request.case.language) + request.case.runner_args()
         limits = request.limits
-        cpus = sorted(set(limits.cpuset_list()) & os.sched_getaffinity(0)) or sorted(os.sched_getaffinity(0))
+        cpus = sorted(set(limits.cpuset_list()) & os.sched_getaffinity(0))
+        if not cpus:  # never run unpinned: the result would claim a pinning it did not have
+            raise RunnerFailedError(f"--cpuset {limits.cpuset}: none of these CPUs is available to this process")
         cgroup = create_cgroup(limits.memory_bytes, limits.cpus)
         try:
             return self._run(command, request, cpus, cgroup)

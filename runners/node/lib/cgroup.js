@@ -88,8 +88,7 @@ function v1ControllerMount(mount, controller) {
 }
 
 /**
- * Where the own cgroup's files for `controller` are: { dir, isRoot } or null.
- * isRoot is true when /proc/self/cgroup names "/" for it.
+ * Where the own cgroup's files for `controller` are: { dir } or null (no cgroup of its own).
  */
 function resolveDir(controller, roots = DEFAULT_ROOTS, version = detectVersion(roots.mount)) {
   if (version === null) return null;
@@ -104,7 +103,9 @@ function resolveDir(controller, roots = DEFAULT_ROOTS, version = detectVersion(r
   // cgroup v2 with a private cgroup namespace (Docker's default there) shows "0::/" for the
   // container's own cgroup; the true root cgroup never has memory.max (runners/README.md).
   const namespacedOwn = version === 2 && relative === '' && exists(path.join(base, 'memory.max'));
-  return { dir: exists(joined) ? joined : base, isRoot: relative === '' && !namespacedOwn };
+  // The root "/" is not the runner's own cgroup: none of its figures or limits apply to the runner.
+  if (relative === '' && !namespacedOwn) return null;
+  return { dir: exists(joined) ? joined : base };
 }
 
 /** A file holding one non-negative integer (or "max"), as BigInt; "max" -> null; missing -> undefined. */
@@ -126,7 +127,7 @@ function bytesOrNull(big) {
 function readPeakBytes(roots = DEFAULT_ROOTS) {
   const version = detectVersion(roots.mount);
   const where = resolveDir('memory', roots, version);
-  if (where === null || where.isRoot) return null;
+  if (where === null) return null;
   const file = version === 2 ? 'memory.peak' : 'memory.max_usage_in_bytes';
   return bytesOrNull(readBigInt(path.join(where.dir, file)));
 }

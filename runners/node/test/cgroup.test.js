@@ -62,14 +62,15 @@ test('v1: own path missing (no cgroup namespace) -> falls back to the mount root
     { version: 1, cpu_quota_cores: null, cpuset: '0-3', memory_limit_bytes: null });
 });
 
-test('v1: memory cgroup is the root "/" -> no own peak', (t) => {
+test('v1: memory cgroup is the root "/" -> no own peak and no limits (same rule in every runner)', (t) => {
   const { roots, cleanup } = fakeTree('4:memory:/\n3:cpuset:/\n', {
     'memory/memory.max_usage_in_bytes': '777\n',
     'memory/memory.limit_in_bytes': '1073741824\n',
   });
   t.after(cleanup);
   assert.equal(cgroup.readPeakBytes(roots), null);
-  assert.equal(cgroup.readLimits(roots).memory_limit_bytes, 1073741824);
+  assert.equal(cgroup.readLimits(roots).memory_limit_bytes, null);
+  assert.equal(cgroup.readLimits(roots).cpuset, null);
 });
 
 test('v2: own path joined under the unified mount', (t) => {
@@ -127,3 +128,21 @@ test('parseProcCgroup keeps colons inside paths', () => {
     { id: '0', controllers: [], path: '/' },
   ]);
 });
+
+// schema/cgroup_vectors.json, replayed on fake trees through the real resolution code.
+const VECTORS = JSON.parse(fs.readFileSync(
+  path.join(__dirname, '..', '..', '..', 'schema', 'cgroup_vectors.json'), 'utf8'));
+
+test('the shared cgroup vector file has cases', () => {
+  assert.ok(VECTORS.cases.length >= 10);
+});
+
+for (const vector of VECTORS.cases) {
+  test(`cgroup vector: ${vector.name}`, (t) => {
+    const { roots, cleanup } = fakeTree(vector.proc_self_cgroup, vector.files);
+    t.after(cleanup);
+    const { cgroup_peak_bytes: peak, ...limits } = vector.expected;
+    assert.deepEqual(cgroup.readLimits(roots), limits);
+    assert.equal(cgroup.readPeakBytes(roots), peak);
+  });
+}

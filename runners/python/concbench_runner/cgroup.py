@@ -70,11 +70,12 @@ class OwnCgroup:
         path = self.memberships.get("")
         if path is None:
             return None
+        if path in ("", "/"):
+            # The real root has no memory.max; a namespace root (a container's own cgroup) does.
+            # Same rule in every runner: see runners/README.md, "cgroup_peak_bytes".
+            return self.mount_root if (self.mount_root / "memory.max").exists() else None
         joined = self.mount_root / path.lstrip("/")
-        directory = joined if joined.is_dir() else self.mount_root
-        # The real root has no memory.max; a namespace root (a container's own cgroup) does.
-        # Same rule in every runner: see runners/README.md, "cgroup_peak_bytes".
-        return directory if (directory / "memory.max").exists() else None
+        return joined if joined.is_dir() else self.mount_root
 
     def _v1_directory(self, controller: str) -> Path | None:
         path = self.memberships.get(controller)

@@ -1,7 +1,7 @@
 """cpu workload: task i hashes payload_i * R with sha256 (the article's hashlib.sha256(data * 10000)).
 
-payload_i is B bytes with byte j = (i + j) % 256. The base payloads are built before the window; the
-repetition and the hash are the task. `checksum` is the hex sha256 of task 0's input, as computed by
+payload_i is B bytes with byte j = (i + j) % 256. Building it, repeating it and hashing it are the
+task, as in the Go and Node runners. `checksum` is the hex sha256 of task 0's input, as computed by
 task 0 itself, so it is identical across languages for the same B and R.
 """
 
@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import sys
 import time
-from multiprocessing.pool import AsyncResult
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 
 from concbench_runner import procfs
 from concbench_runner.arguments import BenchmarkConfig
@@ -43,10 +43,10 @@ def expected_checksum(payload_bytes: int, repeat: int) -> str:
     return hashlib.sha256(base_payload(0, payload_bytes) * repeat).hexdigest()
 
 
-def hash_in_worker(index: int, payload: bytes, repeat: int) -> WorkerReport:
+def hash_in_worker(index: int, size: int, repeat: int) -> WorkerReport:
     """multiprocessing task; also reports the worker's pid and VmHWM (read after the task finished)."""
     started = time.perf_counter_ns()
-    digest = hashlib.sha256(payload * repeat).digest()
+    digest = hashlib.sha256(base_payload(index, size) * repeat).digest()
     finished = time.perf_counter_ns()
     return index, started, finished, digest, os.getpid(), procfs.peak_rss_bytes()
 
@@ -57,15 +57,14 @@ def run_cpu(config: BenchmarkConfig, window: MeasurementWindow) -> WorkloadOutco
         return _run_process_pool(config, window)
     times = TaskTimes(config.tasks)
     started, finished = times.started, times.finished
-    payloads = [base_payload(index, config.payload_bytes) for index in range(config.tasks)]
     digests: list[bytes] = [b""] * config.tasks
-    repeat = config.repeat
+    size, repeat = config.payload_bytes, config.repeat
     clock = time.perf_counter_ns
     sha256 = hashlib.sha256
 
     def hash_payload(index: int) -> None:
         started[index] = clock()
-        digests[index] = sha256(payloads[index] * repeat).digest()
+        digests[index] = sha256(base_payload(index, size) * repeat).digest()
         finished[index] = clock()
 
     async def hash_payload_in_coroutine(index: int) -> None:
@@ -82,49 +81,49 @@ def run_cpu(config: BenchmarkConfig, window: MeasurementWindow) -> WorkloadOutco
 
 
 def _run_process_pool(config: BenchmarkConfig, window: MeasurementWindow) -> WorkloadOutcome:
-    """multiprocessing.Pool(workers), one apply_async per task."""
+    """A pool of `workers` processes, one submission per task.
+
+    concurrent.futures' ProcessPoolExecutor rather than multiprocessing.Pool: when a worker dies
+    (the OOM killer picks the largest process of the cgroup), Pool replaces it and waits forever for
+    the lost task, while the executor fails every pending task with BrokenProcessPool at once.
+    The workers are started before the window, as Node's worker_threads pool is.
+    """
     times = TaskTimes(config.tasks)
     submitted = times.submitted
-    payloads = [base_payload(index, config.payload_bytes) for index in range(config.tasks)]
-    repeat = config.repeat
+    size, repeat = config.payload_bytes, config.repeat
     clock = time.perf_counter_ns
     context = multiprocessing.get_context(MULTIPROCESSING_START_METHOD)
     # Forked workers inherit stdout's buffer: it must be empty so they can never print a copy of it.
     sys.stdout.flush()
     try:
-        pool = context.Pool(processes=config.workers)
+        pool = ProcessPoolExecutor(max_workers=config.workers, mp_context=context)
+        # The executor forks lazily; make it start every worker now, outside the window.
+        for warm in [pool.submit(os.getpid) for _ in range(config.workers)]:
+            warm.result()
     except Exception as exc:
-        raise SubmissionStopped(exc, 0, f"starting Pool({config.workers})") from exc
-    pending: list[AsyncResult[WorkerReport]] = []
-    clean_exit = False
+        raise SubmissionStopped(exc, 0, f"starting {config.workers} worker processes") from exc
+    pending: list[Future[WorkerReport]] = []
     try:
         window.open()
         try:
             for index in range(config.tasks):
                 submitted[index] = clock()
-                pending.append(pool.apply_async(hash_in_worker, (index, payloads[index], repeat)))
+                pending.append(pool.submit(hash_in_worker, index, size, repeat))
         except Exception as exc:
-            for result in pending:
-                result.wait()
+            wait(pending)
             raise SubmissionStopped(exc, len(pending)) from exc
         window.mark_last_submission()
-        for result in pending:
-            result.wait()
+        wait(pending)
         window.close()
         reports: list[WorkerReport] = []
-        for index, result in enumerate(pending):
+        for index, future in enumerate(pending):
             try:
-                reports.append(result.get())
+                reports.append(future.result())
             except Exception as exc:
                 raise TaskFailed(index, exc) from exc
-        clean_exit = True
     finally:
-        if clean_exit:
-            # close + join reaps the workers, so RUSAGE_CHILDREN now holds their CPU time.
-            pool.close()
-        else:
-            pool.terminate()
-        pool.join()
+        # shutdown(wait=True) joins the workers, so RUSAGE_CHILDREN now holds their CPU time.
+        pool.shutdown(wait=True, cancel_futures=True)
     return _collect_reports(times, reports, config.workers)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from concurrent.futures.process import BrokenProcessPool
 
 THREAD_START_FAILURE = "can't start new thread"
 RESOURCE_ERRNOS = frozenset({errno.EAGAIN, errno.EMFILE, errno.ENFILE, errno.ENOSPC, errno.EMLINK})
@@ -40,6 +41,9 @@ def classify(exc: BaseException) -> str:
             return "resource_exhausted"
         return "internal"
     if isinstance(exc, RuntimeError) and THREAD_START_FAILURE in str(exc):
+        return "resource_exhausted"
+    if isinstance(exc, BrokenProcessPool):
+        # A worker was killed (most often by the OOM killer); the parent only sees it vanish.
         return "resource_exhausted"
     return "internal"
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
+
+import pytest
+from python_runner_harness import SCHEMA_DIR
 
 from concbench_runner import cgroup
+
+VECTORS: list[dict[str, Any]] = json.loads((SCHEMA_DIR / "cgroup_vectors.json").read_text())["cases"]
 
 V1_SELF = """12:pids:/docker/abc
 5:cpu,cpuacct:/docker/abc
@@ -133,3 +140,23 @@ def test_no_cgroup_filesystem(tmp_path: Path) -> None:
     assert view.version is None
     assert cgroup.memory_peak_bytes(view) is None
     assert cgroup.describe_limits(view)["version"] is None
+
+
+def test_cgroup_vectors_are_present() -> None:
+    assert len(VECTORS) >= 10
+
+
+@pytest.mark.parametrize("case", VECTORS, ids=[case["name"] for case in VECTORS])
+def test_cgroup_vectors(tmp_path: Path, case: dict[str, Any]) -> None:
+    """schema/cgroup_vectors.json, replayed on a fake tree through the real resolution code."""
+    for relative, content in case["files"].items():
+        write(tmp_path / "fs" / relative, content)
+    view = own(tmp_path, case["proc_self_cgroup"])
+    expected = case["expected"]
+    assert cgroup.describe_limits(view) == {
+        "version": expected["version"],
+        "cpu_quota_cores": expected["cpu_quota_cores"],
+        "cpuset": expected["cpuset"],
+        "memory_limit_bytes": expected["memory_limit_bytes"],
+    }
+    assert cgroup.memory_peak_bytes(view) == expected["cgroup_peak_bytes"]
