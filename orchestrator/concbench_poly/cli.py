@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from concbench_poly.config import (
@@ -85,7 +86,7 @@ ViewOpt = Annotated[LatencyView, typer.Option("--latency", help="Latency view th
 
 
 def _fail(exc: ConcbenchError) -> NoReturn:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
     raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
 
 
@@ -116,7 +117,7 @@ class ConsoleEvents:
 
     def notice(self, message: str) -> None:
         if not self._quiet:
-            err.print(f"[dim]concbench-poly:[/] {message}", markup=True, soft_wrap=True)
+            err.print(f"[dim]concbench-poly:[/] {escape(message)}", soft_wrap=True)
 
     def run_started(self, request: RunRequest, index: int, total: int) -> None:
         if self._progress is None:
@@ -131,11 +132,8 @@ class ConsoleEvents:
         if self._progress is not None and self._task is not None:
             self._progress.advance(self._task)  # type: ignore[arg-type]
         if not result.ok and not self._quiet:
-            err.print(
-                f"[red]failed:[/] {result.case.label} [{result.case.workload}]: {result.error_message}",
-                markup=True,
-                soft_wrap=True,
-            )
+            what = escape(f"{result.case.label} [{result.case.workload}]: {result.error_message}")
+            err.print(f"[red]failed:[/] {what}", soft_wrap=True)
 
 
 def _options(
@@ -201,10 +199,10 @@ def _finish(run_results: tuple[RunResult, ...], out: Path, fmt: Format, view: La
     if fmt is Format.table:
         typer.echo("\n" + decision_guide(summary))
     if not quiet:
-        err.print(f"results saved in {out} ({len(files.paths)} report files)", soft_wrap=True)
+        err.print(f"results saved in {escape(str(out))} ({len(files.paths)} report files)", soft_wrap=True)
     if any(not r.ok for r in run_results):
         failed = sorted({f"{r.case.label} [{r.case.workload}]" for r in run_results if not r.ok})
-        err.print(f"[red]{len(failed)} case(s) had failed runs:[/] {', '.join(failed)}", markup=True, soft_wrap=True)
+        err.print(f"[red]{len(failed)} case(s) had failed runs:[/] {escape(', '.join(failed))}", soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -330,8 +328,10 @@ def _run_and_report(options: RunOptions, out: Path | None, fmt: Format, latency:
 def _interrupted(out: Path) -> NoReturn:
     # Caught here, not by typer: its own handler would exit without saying what was kept.
     err.print(
-        f"interrupted: the running container was removed; finished runs are saved in {out} "
-        f"(`concbench-poly report {out}` builds the report from them)",
+        escape(
+            f"interrupted: the running container was removed; finished runs are saved in {out} "
+            f"(`concbench-poly report {out}` builds the report from them)"
+        ),
         soft_wrap=True,
     )
     raise typer.Exit(130)

@@ -310,7 +310,8 @@ def _scaling(summary: Summary) -> Figure:
     ax.set_xlabel("concurrent tasks N (log scale)")
     ax.set_ylabel("peak RSS (MiB, log scale)")
     ax.set_title("Peak RSS vs N: measured medians (bars: min\N{EN DASH}max), public figures as bands")
-    ax.legend(loc="upper left", fontsize=8)
+    # Lower right: the upper left holds the memory-limit line's label, and small N sit low on the left.
+    ax.legend(loc="lower right", fontsize=8)
     never = [
         f"{s.label} ({s.break_reason.kind})"
         for s in summary.sweeps

@@ -1,12 +1,13 @@
 'use strict';
 // One measured run, per runners/README.md ("Measurement rules"):
-//   prepare the workload (worker pool up and ready) -> Threads read -> reset VmHWM -> VmRSS baseline
+//   prepare the workload (worker pool up and ready) -> Threads read -> gc() -> reset VmHWM -> VmRSS baseline
 //   -> rusage before -> [window: first submission .. last completion] -> rusage after -> Threads
 //   -> VmHWM / VmPeak / cgroup peak / process.memoryUsage() -> close the workload.
 // Nothing observes the process inside the window except the one Threads read right after the last
 // submission. Clock: process.hrtime.bigint() (process-wide monotonic, valid across worker threads).
 
 const cgroup = require('./cgroup');
+const { collectGarbage } = require('./gc');
 const procfs = require('./procfs');
 const { cdfOfSorted, sortedAscending, summarizeSorted } = require('./percentiles');
 const { concurrencyBlock } = require('./peak-concurrency');
@@ -53,7 +54,7 @@ function maxOfKnown(...values) {
   return known.length === 0 ? 1 : Math.max(...known);
 }
 
-function runtimeMemory() {
+function runtimeMemory(gcBeforeWindow) {
   const usage = process.memoryUsage();
   return {
     rss: usage.rss,
@@ -61,6 +62,7 @@ function runtimeMemory() {
     heapUsed: usage.heapUsed,
     external: usage.external,
     arrayBuffers: usage.arrayBuffers,
+    gc_before_window: gcBeforeWindow,
   };
 }
 
@@ -84,6 +86,8 @@ async function measure(options) {
     await workload.prepare();
 
     const threadsBefore = procfs.readThreadCount();
+    // Settle the heap just before the peak reset and the baseline (Python gc.collect(), Go runtime.GC()).
+    const gcBeforeWindow = collectGarbage();
     const hwmReset = procfs.resetPeakRss();
     const statusBefore = procfs.readStatus();
     let baselineRss = procfs.kbFieldBytes(statusBefore, 'VmRSS');
@@ -108,7 +112,7 @@ async function measure(options) {
     if (peakRss === null) peakRss = usageAfter.maxRSS * 1024; // ru_maxrss: kB, never reset
     const vmPeak = procfs.kbFieldBytes(statusAfter, 'VmPeak');
     const cgroupPeak = cgroup.readPeakBytes();
-    const runtime = runtimeMemory();
+    const runtime = runtimeMemory(gcBeforeWindow);
 
     await workload.close();
     const notes = workload.notes();
