@@ -103,3 +103,15 @@ def test_a_cpuset_the_host_lacks_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", "go", "--executor", "local", "--cpuset", "63", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "--cpuset" in result.stderr and "63" in result.stderr
+
+
+def test_ctrl_c_exits_130_and_says_where_the_finished_runs_are(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import concbench_poly.service
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(concbench_poly.service, "run_benchmarks", interrupted)
+    result = runner.invoke(app, ["all", "--executor", "local", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr and str(tmp_path / "o") in result.stderr
