@@ -88,3 +88,14 @@ def test_figure_selection() -> None:
     assert [r.figure for r in compare(a, a, figures=["peak_rss_bytes", "total_ms"])] == ["total_ms", "peak_rss_bytes"]
     with pytest.raises(ValueError, match="unknown figure"):
         compare(a, a, figures=["p42"])
+
+
+def test_separated_ranges_within_one_percent_are_no_difference() -> None:
+    from concbench_poly.compare import verdict
+    from concbench_poly.statistics import Stat
+
+    def stat(lo: float, hi: float) -> Stat:
+        return Stat(median=(lo + hi) / 2, min=lo, max=hi, q1=lo, q3=hi, cv=0.0, n=3)
+
+    assert verdict("total_ms", stat(10.00, 10.02), stat(10.05, 10.07)) == "no significant difference"
+    assert verdict("total_ms", stat(10.0, 10.1), stat(11.0, 11.1)) == "slower"

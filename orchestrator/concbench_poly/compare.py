@@ -2,8 +2,9 @@
 
 The bar is pyperf's compare_to: a difference is only called when it is outside the noise. With the
 few repetitions a container benchmark affords, a t-test has little power, so the rule here is the
-plainer and stricter one: the two [min, max] ranges (or, on request, the IQRs) must not overlap.
-Fewer than MIN_RUNS repetitions on either side give no range at all, so no verdict.
+plainer and stricter one: the two [min, max] ranges (or, on request, the IQRs) must not overlap,
+and the medians must differ by at least MIN_RELATIVE_CHANGE. Fewer than MIN_RUNS repetitions on
+either side give no range at all, so no verdict.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ Verdict = Literal[
 ]
 
 MIN_RUNS = 2
+# pyperf's compare_to also declines to call differences below 1%: separated ranges can still be a
+# difference nobody should act on (10.10 vs 10.15 ms of a 10 ms sleep).
+MIN_RELATIVE_CHANGE = 0.01
 SIGNIFICANT: frozenset[str] = frozenset({"faster", "slower", "smaller", "larger"})
 
 
@@ -131,6 +135,9 @@ def verdict(figure: str, a: Stat, b: Stat, ranges: RangeKind = "minmax") -> Verd
     if a.n < MIN_RUNS or b.n < MIN_RUNS:
         return "insufficient data"
     if ranges_overlap(a, b, ranges):
+        return "no significant difference"
+    ratio = _ratio(a.median, b.median)
+    if ratio is not None and abs(ratio - 1) < MIN_RELATIVE_CHANGE:
         return "no significant difference"
     spec = FIGURES[figure]
     b_higher = b.median > a.median
