@@ -206,8 +206,8 @@ def _finish(run_results: tuple[RunResult, ...], out: Path, fmt: Format, view: La
         raise typer.Exit(1)
 
 
-@app.command("all")
-def all_command(
+def benchmark_command(
+    languages: Annotated[list[str] | None, typer.Argument(help="python, go or node (default: all three).")] = None,
     workload: WorkloadOpt = "all",
     tasks: Annotated[int, typer.Option("--tasks", help="Tasks per run (N).")] = 1000,
     io_ms: IoMsOpt = 10.0,
@@ -230,64 +230,11 @@ def all_command(
     latency: ViewOpt = LatencyView.service,
     quiet: QuietOpt = False,
 ) -> None:
-    """Build what is missing, run every language's approaches one container at a time, report."""
-    try:
-        options = _options(
-            languages=tuple(RUNNERS),
-            workload=workload,
-            tasks=tasks,
-            io_ms=io_ms,
-            cpus=cpus,
-            cpuset=cpuset,
-            memory=memory,
-            pids=pids,
-            timeout=timeout,
-            executor=executor,
-            warmup=warmup,
-            repeat=repeat,
-            approaches=approach,
-            pool_sizes=pool_size,
-            workers=workers,
-            cpu_repeat=cpu_repeat,
-            offline=offline,
-            keep=keep,
-        )
-    except ConcbenchError as exc:
-        _fail(exc)
-    _run_and_report(options, out, fmt, latency, quiet)
-
-
-@app.command("run")
-def run_command(
-    language: Annotated[str, typer.Argument(help="python, go or node.")],
-    workload: WorkloadOpt = "all",
-    tasks: Annotated[int, typer.Option("--tasks", help="Tasks per run (N).")] = 1000,
-    io_ms: IoMsOpt = 10.0,
-    cpus: CpusOpt = DEFAULT_LIMITS.cpus,
-    cpuset: CpusetOpt = DEFAULT_LIMITS.cpuset,
-    memory: MemoryOpt = "512m",
-    pids: PidsOpt = DEFAULT_LIMITS.pids,
-    timeout: TimeoutOpt = DEFAULT_LIMITS.timeout_s,
-    out: OutOpt = None,
-    fmt: FormatOpt = Format.table,
-    executor: ExecutorOpt = ExecutorChoice.auto,
-    warmup: WarmupOpt = 1,
-    repeat: RepeatOpt = 5,
-    approach: ApproachOpt = None,
-    pool_size: PoolOpt = None,
-    workers: WorkersOpt = 4,
-    cpu_repeat: RepeatCpuOpt = 10000,
-    offline: OfflineOpt = None,
-    keep: KeepOpt = False,
-    latency: ViewOpt = LatencyView.service,
-    quiet: QuietOpt = False,
-) -> None:
-    """Run one language's approaches (all of them, or --approach ...)."""
     from concbench_poly.service import validate_languages
 
     try:
         options = _options(
-            languages=validate_languages((language,)),
+            languages=validate_languages(tuple(languages) if languages else tuple(RUNNERS)),
             workload=workload,
             tasks=tasks,
             io_ms=io_ms,
@@ -309,6 +256,15 @@ def run_command(
     except ConcbenchError as exc:
         _fail(exc)
     _run_and_report(options, out, fmt, latency, quiet)
+
+
+# One implementation, two names: `all` is the product's main command, `run LANG` the same for a subset.
+app.command("all", help="Build what is missing, run every language's approaches one container at a time, report.")(
+    benchmark_command
+)
+app.command("run", help="Run some languages' approaches (LANG..., all of them or --approach ...), report.")(
+    benchmark_command
+)
 
 
 def _run_and_report(options: RunOptions, out: Path | None, fmt: Format, latency: LatencyView, quiet: bool) -> None:
