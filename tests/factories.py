@@ -79,6 +79,7 @@ def ok_document(
     executor: str = "docker",
     with_cdf: bool = True,
     peak_running: int | None = None,
+    submit_ms: float | None = None,
 ) -> dict[str, Any]:
     doc = copy.deepcopy(_example("ok_with_execution_local.json"))
     doc["language"], doc["approach"] = language, approach
@@ -110,7 +111,12 @@ def ok_document(
     }
     # By default every task overlapped, except where a pool or the workers bound it.
     bound = pool_size or workers or tasks
-    doc["concurrency"] = {"peak_running": peak_running or min(bound, tasks), "peak_in_flight": tasks}
+    doc["concurrency"] = {
+        "peak_running": peak_running or min(bound, tasks),
+        "peak_in_flight": tasks,
+        # By default submitting took a tenth of the window, as a spawn cost must fit inside it.
+        "submit_ms": total_ms / 10 if submit_ms is None else submit_ms,
+    }
     doc["checksum"] = _example("ok_cpu_go_goroutines.json")["checksum"] if workload == "cpu" else None
     name, version = RUNTIMES[language]
     doc["runtime"] = {"name": name, "version": version}

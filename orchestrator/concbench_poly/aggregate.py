@@ -77,6 +77,7 @@ FIGURES: dict[str, Figure] = _figures(
     Figure("peak_threads", "peak OS threads", "count", "count", False, lambda m: m.peak_threads),
     Figure("peak_running", "peak tasks running at once", "count", "count", True, lambda m: m.peak_running),
     Figure("peak_in_flight", "peak tasks in flight at once", "count", "count", True, lambda m: m.peak_in_flight),
+    Figure("submit_ms", "time to submit every task", "ms", "time", False, lambda m: m.submit_ms),
 )
 
 # The memory figure the main tables show and the article's "Memory" column is checked against:

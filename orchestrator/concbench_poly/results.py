@@ -50,6 +50,7 @@ class Measurement:
     peak_threads: int
     peak_running: int  # most tasks inside their [start, finish) at once: the concurrency really reached
     peak_in_flight: int  # most tasks submitted and not yet finished at once (queued ones included)
+    submit_ms: float  # window open to the last submission: the model's spawn cost
 
     @property
     def cpu_s(self) -> float:
@@ -133,4 +134,5 @@ def _measurement(document: dict[str, Any]) -> Measurement:
         peak_threads=cpu["peak_threads"],
         peak_running=document["concurrency"]["peak_running"],
         peak_in_flight=document["concurrency"]["peak_in_flight"],
+        submit_ms=document["concurrency"]["submit_ms"],
     )

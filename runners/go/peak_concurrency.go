@@ -7,10 +7,12 @@ import (
 )
 
 // concurrencyInfo is the result's concurrency block: how many tasks really
-// overlapped, computed after the window from the per-task stamps.
+// overlapped and how long submitting them took, computed after the window from
+// the per-task stamps.
 type concurrencyInfo struct {
-	PeakRunning  int `json:"peak_running"`   // over [started, finished)
-	PeakInFlight int `json:"peak_in_flight"` // over [submitted, finished), queued tasks included
+	PeakRunning  int     `json:"peak_running"`   // over [started, finished)
+	PeakInFlight int     `json:"peak_in_flight"` // over [submitted, finished), queued tasks included
+	SubmitMs     float64 `json:"submit_ms"`      // window opening to the last submission (spawn cost)
 }
 
 // peakOverlap returns the largest number of half-open intervals
@@ -49,6 +51,18 @@ func peakOverlap(begins, ends []time.Duration) (int, error) {
 	return max(peak, 1), nil
 }
 
+// submitSpan is the time from the window opening (t0, the stamps' origin) to
+// the last submission: the model's spawn cost for N tasks.
+func submitSpan(submitted []time.Duration) (time.Duration, error) {
+	if len(submitted) == 0 {
+		return 0, fmt.Errorf("no submissions")
+	}
+	if first := slices.Min(submitted); first < 0 {
+		return 0, fmt.Errorf("a task was submitted before the window opened (%d)", first)
+	}
+	return slices.Max(submitted), nil
+}
+
 // measuredConcurrency is the concurrency block of an ok document.
 func measuredConcurrency(st *stamps) (*concurrencyInfo, error) {
 	running, err := peakOverlap(st.started, st.finished)
@@ -59,5 +73,9 @@ func measuredConcurrency(st *stamps) (*concurrencyInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("peak_in_flight: %w", err)
 	}
-	return &concurrencyInfo{PeakRunning: running, PeakInFlight: inFlight}, nil
+	submit, err := submitSpan(st.submitted)
+	if err != nil {
+		return nil, fmt.Errorf("submit_ms: %w", err)
+	}
+	return &concurrencyInfo{PeakRunning: running, PeakInFlight: inFlight, SubmitMs: durationMs(submit)}, nil
 }

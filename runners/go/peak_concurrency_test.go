@@ -68,15 +68,31 @@ func TestPeakOverlapEdges(t *testing.T) {
 }
 
 // TestMeasuredConcurrencyUsesSubmittedAndStarted: a pool of one, three tasks
-// submitted at 0 and run one after another.
+// submitted at 0, 1 and 2 ns and run one after another.
 func TestMeasuredConcurrencyUsesSubmittedAndStarted(t *testing.T) {
 	st := &stamps{
-		submitted: []time.Duration{0, 0, 0},
+		submitted: []time.Duration{0, 1, 2},
 		started:   []time.Duration{1, 11, 21},
 		finished:  []time.Duration{11, 21, 31},
 	}
 	got, err := measuredConcurrency(st)
-	if err != nil || *got != (concurrencyInfo{PeakRunning: 1, PeakInFlight: 3}) {
-		t.Errorf("measuredConcurrency = %+v, %v; want running 1, in flight 3", got, err)
+	want := concurrencyInfo{PeakRunning: 1, PeakInFlight: 3, SubmitMs: 2e-6}
+	if err != nil || *got != want {
+		t.Errorf("measuredConcurrency = %+v, %v; want %+v", got, err, want)
+	}
+}
+
+// TestSubmitSpan: from the window opening (offset 0) to the last submission,
+// whatever the order of the stamps; float ms, never truncated.
+func TestSubmitSpan(t *testing.T) {
+	got, err := submitSpan([]time.Duration{1_500_000, 2_250_001, 0})
+	if err != nil || got != 2_250_001 || durationMs(got) != 2.250001 {
+		t.Errorf("submitSpan = %v, %v; want 2.250001ms", got, err)
+	}
+	if _, err := submitSpan(nil); err == nil {
+		t.Error("no submissions accepted")
+	}
+	if _, err := submitSpan([]time.Duration{-1, 5}); err == nil {
+		t.Error("a submission before the window accepted")
 	}
 }

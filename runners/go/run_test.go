@@ -57,6 +57,10 @@ func checkCommon(t *testing.T, res *result, n int) {
 	if c := res.Concurrency; c == nil || c.PeakRunning < 1 || c.PeakRunning > c.PeakInFlight || c.PeakInFlight > n {
 		t.Errorf("concurrency: want 1 <= peak_running <= peak_in_flight <= %d, got %+v", n, c)
 	}
+	// The last submission is inside the window: 0 <= submit_ms <= total_ms.
+	if c := res.Concurrency; c != nil && (c.SubmitMs < 0 || c.SubmitMs > *res.TotalMs) {
+		t.Errorf("submit_ms %v not within [0, total_ms %v]", c.SubmitMs, *res.TotalMs)
+	}
 	if res.StartedAt == nil || res.Runtime.Name != "go" || res.Environment.CPUCount < 1 || res.Environment.Parallelism < 1 {
 		t.Errorf("started_at/runtime/environment incomplete: %v %+v %+v", res.StartedAt, res.Runtime, res.Environment)
 	}

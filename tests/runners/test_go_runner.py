@@ -117,6 +117,8 @@ def check_logical_bounds(doc: dict[str, Any]) -> None:
     # more is guaranteed for goroutines: spawning can be slower than D, so not all N need overlap.
     concurrency = doc["concurrency"]
     assert 1 <= concurrency["peak_running"] <= concurrency["peak_in_flight"] <= n
+    # The last submission is inside the window.
+    assert 0 <= concurrency["submit_ms"] <= total
 
 
 def test_io_goroutines_article_run(runner_binary: Path, validator: Draft202012Validator) -> None:

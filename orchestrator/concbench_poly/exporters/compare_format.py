@@ -13,7 +13,7 @@ from tabulate import tabulate
 
 from concbench_poly import units
 from concbench_poly.aggregate import FIGURES
-from concbench_poly.compare import ComparisonRow
+from concbench_poly.compare import MIN_RELATIVE_CHANGE, MIN_RUNS, ComparisonRow
 from concbench_poly.config import MIB
 from concbench_poly.exporters.markdown import escape
 from concbench_poly.results_store import dump_json
@@ -73,8 +73,9 @@ def tally(rows: Sequence[ComparisonRow]) -> str:
 
 
 NOTE = (
-    "A verdict is given only when the two [min, max] ranges do not overlap (and each side has at least "
-    "2 runs); otherwise the difference is within the noise."
+    f"A verdict is given only when the two [min, max] ranges do not overlap, each side has at least "
+    f"{MIN_RUNS} runs and the medians differ by {MIN_RELATIVE_CHANGE:.0%} or more; otherwise the difference "
+    "is within the noise."
 )
 
 

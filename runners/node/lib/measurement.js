@@ -119,7 +119,7 @@ async function measure(options) {
     workload = null;
 
     const totalMs = nsToMs(windowEnd - windowStart);
-    const concurrency = concurrencyBlock(stamps);
+    const concurrency = concurrencyBlock(stamps, windowStart);
     return {
       startedAt,
       totalMs,

@@ -6,6 +6,7 @@
 // a begin and -1 at an end, where at equal timestamps every end counts before any begin (a task that
 // ends exactly when another begins does not overlap it). An empty interval (end == begin) contains no
 // instant; the peak of one or more tasks is at least 1. Shared vectors: schema/concurrency_vectors.json.
+// submit_ms, from the same stamps: the window opening to the last submission (the spawn cost).
 
 /**
  * Largest number of intervals [begins[i], ends[i]) containing one instant; 0 for no intervals.
@@ -42,14 +43,35 @@ function peakOverlap(begins, ends) {
 }
 
 /**
- * The concurrency block of an ok document from stamps { submitted, started, finished }:
- * peak_running over [started, finished), peak_in_flight over [submitted, finished).
+ * Float ms (never truncated) from the window opening (`windowStart`, hrtime ns bigint) to the last
+ * submission: how long the model took to accept all N tasks (its spawn cost).
  */
-function concurrencyBlock(stamps) {
+function submitMs(submitted, windowStart) {
+  const n = submitted.length;
+  if (n === 0) throw new RangeError('no submissions');
+  let first = submitted[0];
+  let last = submitted[0];
+  for (let i = 1; i < n; i += 1) {
+    if (submitted[i] < first) first = submitted[i];
+    if (submitted[i] > last) last = submitted[i];
+  }
+  if (first < windowStart) {
+    throw new RangeError(`a task was submitted before the window opened (${first} < ${windowStart})`);
+  }
+  return Number(last - windowStart) / 1e6;
+}
+
+/**
+ * The concurrency block of an ok document from stamps { submitted, started, finished } and the
+ * window's opening instant (hrtime ns bigint): peak_running over [started, finished), peak_in_flight
+ * over [submitted, finished), submit_ms from the window opening to the last submission.
+ */
+function concurrencyBlock(stamps, windowStart) {
   return {
     peak_running: peakOverlap(stamps.started, stamps.finished),
     peak_in_flight: peakOverlap(stamps.submitted, stamps.finished),
+    submit_ms: submitMs(stamps.submitted, windowStart),
   };
 }
 
-module.exports = { concurrencyBlock, peakOverlap };
+module.exports = { concurrencyBlock, peakOverlap, submitMs };

@@ -42,6 +42,9 @@ test('cpu worker_threads run: checksum, schema, bounds', () => {
   const { peak_running: running, peak_in_flight: inFlight } = doc.concurrency;
   assert.ok(running >= 1 && running <= 3, `peak_running ${running}`);
   assert.ok(running <= inFlight && inFlight <= 50, `peak_in_flight ${inFlight}`);
+  // The last submission is inside the window.
+  const submitMs = doc.concurrency.submit_ms;
+  assert.ok(submitMs >= 0 && submitMs <= doc.total_ms, `0 <= submit_ms ${submitMs} <= total_ms ${doc.total_ms}`);
 });
 
 test('checksum differs with the payload (not a constant)', () => {

@@ -24,6 +24,8 @@ from concbench_runner.task_timing import TaskTimes
 
 TaskBody = Callable[[int], None]
 CoroutineFactory = Callable[[int], Coroutine[Any, Any, None]]
+# Upper bound for the pool's threads to start before the window (a second at most in practice).
+POOL_START_TIMEOUT_S = 60.0
 
 
 def run_thread_per_task(times: TaskTimes, body: TaskBody, window: MeasurementWindow) -> None:
@@ -65,13 +67,19 @@ def run_thread_per_task(times: TaskTimes, body: TaskBody, window: MeasurementWin
 
 
 def run_thread_pool(times: TaskTimes, body: TaskBody, pool_size: int, window: MeasurementWindow) -> None:
-    """concurrent.futures.ThreadPoolExecutor(pool_size): tasks queue for the pool's threads."""
+    """concurrent.futures.ThreadPoolExecutor(pool_size): tasks queue for the pool's threads.
+
+    The pool's threads are started before the window (see _start_pool_threads), as the
+    multiprocessing and Node worker_threads pools start their workers, so the window holds the
+    submissions and the tasks, not the pool's construction.
+    """
     tasks = len(times.submitted)
     submitted = times.submitted
     clock = time.perf_counter_ns
     futures: list[Future[None]] = []
     executor = ThreadPoolExecutor(max_workers=pool_size)
     try:
+        _start_pool_threads(executor, pool_size)
         window.open()
         try:
             for index in range(tasks):
@@ -88,6 +96,32 @@ def run_thread_pool(times: TaskTimes, body: TaskBody, pool_size: int, window: Me
     for index, failure in enumerate(failures):
         if failure is not None:
             raise TaskFailed(index, failure)
+
+
+def _start_pool_threads(executor: ThreadPoolExecutor, pool_size: int) -> None:
+    """Make the executor start all pool_size threads now, and leave them idle.
+
+    Why: ThreadPoolExecutor starts its threads lazily, one inside each submit() while fewer than
+    max_workers exist and none is idle. Left alone, the first pool_size submissions of the window
+    would each pay for a thread start (~17 ms for 50 threads on a loaded 2-core box), which is the
+    pool's construction, not the cost of asking for a task. A no-op task would not do: an idle
+    thread would pick up the next one and no new thread would start. So each warm-up task waits on a
+    barrier that only opens once pool_size of them (one per thread) and this thread have arrived:
+    every submission finds no idle thread and starts one. Then the warm-up tasks end and the threads
+    sit idle on the executor's queue, ready for the window's submissions.
+    """
+    barrier = threading.Barrier(pool_size + 1)
+    warm_up: list[Future[int]] = []
+    try:
+        for _ in range(pool_size):
+            warm_up.append(executor.submit(barrier.wait))
+    except Exception as exc:
+        barrier.abort()  # releases the threads already waiting, so shutdown() can join them
+        executor.shutdown(wait=True)
+        raise SubmissionStopped(exc, 0, f"starting pool thread {len(warm_up) + 1} of {pool_size}") from exc
+    barrier.wait(timeout=POOL_START_TIMEOUT_S)
+    for future in warm_up:
+        future.result()
 
 
 def run_asyncio_tasks(times: TaskTimes, make_coroutine: CoroutineFactory, window: MeasurementWindow) -> None:

@@ -81,6 +81,13 @@ class MeasurementWindow:
             self._threads_seen.append(count)
 
     @property
+    def opened_at_ns(self) -> int:
+        """The window's first stamp (perf_counter_ns): where total_ms and submit_ms start."""
+        if self.opened_ns is None:
+            raise RuntimeError("the measurement window was not opened")
+        return self.opened_ns
+
+    @property
     def total_ms(self) -> float:
         if self.opened_ns is None or self.closed_ns is None:
             raise RuntimeError("the measurement window was not opened and closed")

@@ -5,6 +5,9 @@ of intervals that contain one instant: a sweep over the events in time order, +1
 an end, where at equal timestamps every end counts before any begin (a task that ends exactly when
 another begins does not overlap it). An empty interval (end == begin) contains no instant; the peak of
 one or more tasks is at least 1. Shared vectors: schema/concurrency_vectors.json.
+
+submit_ms is how long the model took to accept all N tasks: from the window opening to the last
+submission stamp (the spawn cost; a bounded pool's queueing is not in it).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from concbench_runner.task_timing import TaskTimes
+from concbench_runner.task_timing import NS_PER_MS, TaskTimes
 
 
 def peak_overlap(begins: Sequence[int], ends: Sequence[int]) -> int:
@@ -37,10 +40,22 @@ def peak_overlap(begins: Sequence[int], ends: Sequence[int]) -> int:
     return max(peak, 1)
 
 
-def concurrency_document(times: TaskTimes) -> dict[str, Any]:
+def submit_ms(submitted: Sequence[int], window_opened_ns: int) -> float:
+    """Float ms from the window opening to the last submission: max(submitted) - window open."""
+    if not submitted:
+        raise ValueError("no submissions")
+    last = max(submitted)
+    if min(submitted) < window_opened_ns:
+        raise ValueError(f"a task was submitted before the window opened ({min(submitted)} < {window_opened_ns})")
+    return (last - window_opened_ns) / NS_PER_MS
+
+
+def concurrency_document(times: TaskTimes, window_opened_ns: int) -> dict[str, Any]:
     """concurrency of the result document: peak_running over [started, finished), peak_in_flight over
-    [submitted, finished) (queued tasks included)."""
+    [submitted, finished) (queued tasks included), submit_ms from the window opening to the last
+    submission."""
     return {
         "peak_running": peak_overlap(times.started, times.finished),
         "peak_in_flight": peak_overlap(times.submitted, times.finished),
+        "submit_ms": submit_ms(times.submitted, window_opened_ns),
     }

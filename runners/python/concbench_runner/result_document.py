@@ -64,7 +64,7 @@ def ok_document(
             "latency_ms": latency_document(outcome.times),
             "memory": window.memory_document(config.tasks, outcome.worker_peak_rss_bytes, outcome.runtime_details),
             "cpu": window.cpu_document(),
-            "concurrency": concurrency_document(outcome.times),
+            "concurrency": concurrency_document(outcome.times, window.opened_at_ns),
             "checksum": outcome.checksum if config.workload == "cpu" else None,
             "runtime": runtime_document(),
             "environment": environment,

@@ -76,6 +76,8 @@ def check_common_bounds(document: dict[str, Any], tasks: int) -> None:
     # Every task ran, and a running task is in flight (submitted <= started for each task).
     concurrency = document["concurrency"]
     assert 1 <= concurrency["peak_running"] <= concurrency["peak_in_flight"] <= tasks
+    # The last submission is inside the window.
+    assert 0 <= concurrency["submit_ms"] <= total
 
 
 @pytest.mark.parametrize("approach", IO_APPROACHES)
@@ -102,9 +104,13 @@ def test_io_threadpool_queues_in_rounds() -> None:
     document = io_document("threadpool")
     rounds = ARTICLE_TASKS // ARTICLE_POOL_SIZE  # 20 rounds of D each on every pool thread
     assert document["total_ms"] >= rounds * ARTICLE_IO_MS
-    assert document["latency_ms"]["end_to_end"]["p99"] >= (rounds - 1) * ARTICLE_IO_MS
-    # The pool never grows past its size (plus the main thread).
-    assert 2 <= document["cpu"]["peak_threads"] <= ARTICLE_POOL_SIZE + 1
+    # At least POOL_SIZE tasks finish >= rounds * D after the window opened (a pool thread runs one
+    # task at a time, each >= D) and every task was submitted <= submit_ms after it; nearest-rank p99
+    # of 1000 is among the top 50 (runners/README.md, submit_ms).
+    submit_ms = document["concurrency"]["submit_ms"]
+    assert document["latency_ms"]["end_to_end"]["p99"] >= rounds * ARTICLE_IO_MS - submit_ms
+    # The pool's threads are started before the window, never inside it: main + exactly the pool.
+    assert document["cpu"]["peak_threads"] == ARTICLE_POOL_SIZE + 1
     # Only the pool's threads run tasks, one at a time each.
     concurrency = document["concurrency"]
     assert 1 <= concurrency["peak_running"] <= ARTICLE_POOL_SIZE
@@ -120,7 +126,8 @@ def test_io_asyncio_is_not_serialised() -> None:
     assert document["cpu"]["peak_threads"] == 1  # one event loop thread, no helper threads
     # All tasks are created (submitted) before the loop runs any, and all of them start in one loop
     # iteration before any timer can fire: exactly N in flight and running at once, on any machine.
-    assert document["concurrency"] == {"peak_running": ARTICLE_TASKS, "peak_in_flight": ARTICLE_TASKS}
+    concurrency = document["concurrency"]
+    assert (concurrency["peak_running"], concurrency["peak_in_flight"]) == (ARTICLE_TASKS, ARTICLE_TASKS)
 
 
 def test_io_threading_runs_threads() -> None:
@@ -149,7 +156,8 @@ def test_cpu_document(approach: str) -> None:
 def test_cpu_asyncio_runs_one_task_at_a_time() -> None:
     # Each coroutine hashes without awaiting: one runs, the others wait, all submitted up front.
     document = cpu_document("asyncio")
-    assert document["concurrency"] == {"peak_running": 1, "peak_in_flight": CPU_TASKS}
+    concurrency = document["concurrency"]
+    assert (concurrency["peak_running"], concurrency["peak_in_flight"]) == (1, CPU_TASKS)
 
 
 def test_cpu_multiprocessing_counts_workers() -> None:
