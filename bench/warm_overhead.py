@@ -41,13 +41,21 @@ def main() -> None:
             wall = time.perf_counter() - begin
         container_s = sum((r.document.get("execution") or {}).get("wall_ms") or 0 for r in run.results) / 1000
         overheads += run.overhead_ms
-        per_round.append({"containers": len(run.results), "all_wall_s": wall, "container_wall_s": container_s,
-                          "per_container_beyond_benchmark_s": (wall - container_s) / len(run.results)})
+        per_round.append(
+            {
+                "containers": len(run.results),
+                "all_wall_s": wall,
+                "container_wall_s": container_s,
+                "per_container_beyond_benchmark_s": (wall - container_s) / len(run.results),
+            }
+        )
 
     figures = {
         "image_check_s": ensure_s,
         "per_container_overhead_ms": {
-            "median": statistics.median(overheads), "min": min(overheads), "max": max(overheads),
+            "median": statistics.median(overheads),
+            "min": min(overheads),
+            "max": max(overheads),
             "n": len(overheads),
         },
         "rounds": per_round,

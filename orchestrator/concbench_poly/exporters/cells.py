@@ -6,7 +6,7 @@ only, never in content.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from concbench_poly import units
@@ -182,12 +182,15 @@ def footer_lines(summary: Summary) -> tuple[str, ...]:
     )
 
 
-def io_table(summary: Summary) -> Table:
-    view = summary.latency_view.replace("_", "-")
-    columns: tuple[Column | None, ...] = ("total", "p50", "p99", "memory", None)
-    notes = _Notes()
+MeasuredCells = Callable[[CaseSummary, "_Notes"], tuple["Cell", ...]]
+
+
+def _claim_table_rows(
+    summary: Summary, workload: str, columns: tuple[Column | None, ...], measured: MeasuredCells, notes: _Notes
+) -> tuple[tuple[Cell, ...], ...]:
+    """The article's rows (measured, failed or not measured) and any other case of the workload."""
     rows: list[tuple[Cell, ...]] = []
-    for row, case in summary.table_rows("io"):
+    for row, case in summary.table_rows(workload):
         label = _label_cell(case, row, notes)
         if case is None:
             assert row is not None
@@ -195,20 +198,25 @@ def io_table(summary: Summary) -> Table:
         elif not case.completed:
             rows.append((label, *_failure_cells(case, row, columns, notes)))
         else:
-            rows.append(
-                (
-                    label,
-                    stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
-                    stat_cell(
-                        case.stat(latency_figure(summary.latency_view, "p50")), check=case.check("p50"), notes=notes
-                    ),
-                    stat_cell(
-                        case.stat(latency_figure(summary.latency_view, "p99")), check=case.check("p99"), notes=notes
-                    ),
-                    stat_cell(case.stat("peak_rss_bytes"), 1 / MIB, check=case.check("memory"), notes=notes),
-                    stat_cell(case.stat("cpu_s")),
-                )
-            )
+            rows.append((label, *measured(case, notes)))
+    return tuple(rows)
+
+
+def io_table(summary: Summary) -> Table:
+    view = summary.latency_view.replace("_", "-")
+    p50, p99 = latency_figure(summary.latency_view, "p50"), latency_figure(summary.latency_view, "p99")
+
+    def measured(case: CaseSummary, notes: _Notes) -> tuple[Cell, ...]:
+        return (
+            stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
+            stat_cell(case.stat(p50), check=case.check("p50"), notes=notes),
+            stat_cell(case.stat(p99), check=case.check("p99"), notes=notes),
+            stat_cell(case.stat("peak_rss_bytes"), 1 / MIB, check=case.check("memory"), notes=notes),
+            stat_cell(case.stat("cpu_s")),
+        )
+
+    notes = _Notes()
+    rows = _claim_table_rows(summary, "io", ("total", "p50", "p99", "memory", None), measured, notes)
     return Table(
         title="I/O-bound: each task waits D ms (the article: 1000 tasks, D = 10 ms)",
         headers=(
@@ -219,33 +227,23 @@ def io_table(summary: Summary) -> Table:
             "Memory: peak RSS (MiB)",
             "CPU user+sys (s)",
         ),
-        rows=tuple(rows),
+        rows=rows,
         notes=notes.lines(),
         footer=footer_lines(summary),
     )
 
 
 def cpu_table(summary: Summary) -> Table:
-    columns: tuple[Column | None, ...] = ("total", None, None, None)
+    def measured(case: CaseSummary, notes: _Notes) -> tuple[Cell, ...]:
+        return (
+            stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
+            stat_cell(case.stat("cpu_s")),
+            Cell(_busy_cores(case)),
+            stat_cell(case.stat("peak_rss_bytes"), 1 / MIB),
+        )
+
     notes = _Notes()
-    rows: list[tuple[Cell, ...]] = []
-    for row, case in summary.table_rows("cpu"):
-        label = _label_cell(case, row, notes)
-        if case is None:
-            assert row is not None
-            rows.append((label, *_not_measured(row, columns)))
-        elif not case.completed:
-            rows.append((label, *_failure_cells(case, row, columns, notes)))
-        else:
-            rows.append(
-                (
-                    label,
-                    stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
-                    stat_cell(case.stat("cpu_s")),
-                    Cell(_busy_cores(case)),
-                    stat_cell(case.stat("peak_rss_bytes"), 1 / MIB),
-                )
-            )
+    rows = _claim_table_rows(summary, "cpu", ("total", None, None, None), measured, notes)
     return Table(
         title="CPU-bound: each task hashes payload x repeat bytes with sha256 (the article: 1000 tasks)",
         headers=(
@@ -255,7 +253,7 @@ def cpu_table(summary: Summary) -> Table:
             "CPU \N{DIVISION SIGN} wall",
             "Memory: peak RSS (MiB)",
         ),
-        rows=tuple(rows),
+        rows=rows,
         notes=notes.lines(),
         footer=(
             "The article gives only wall time for this table; it never measured CPU time. "
