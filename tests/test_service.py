@@ -18,16 +18,21 @@ def options(**overrides: object) -> RunOptions:
     return RunOptions(**base)  # type: ignore[arg-type]
 
 
-def test_every_case_gets_warmups_then_repetitions_one_at_a_time(tmp_path: Path) -> None:
+def test_runs_go_in_rounds_warmups_first_one_at_a_time(tmp_path: Path) -> None:
     fake = FakeExecutor()
     run = run_benchmarks(options(languages=("go", "node")), tmp_path, SilentEvents(), executor=fake)
     keys = [(r.case.key, r.warmup, r.repetition) for r in fake.requests]
-    assert keys[:3] == [
-        ("io-go-goroutines-n1000", True, 0),
-        ("io-go-goroutines-n1000", False, 0),
-        ("io-go-goroutines-n1000", False, 1),
+    cases = [
+        "io-go-goroutines-n1000",
+        "cpu-go-goroutines-n1000",
+        "io-node-async-n1000",
+        "cpu-node-worker_threads-w4-n1000",
     ]
-    assert len(keys) == 4 * 3  # go io/cpu, node io/cpu; 1 warm-up + 2 runs each
+    assert keys == [
+        *((c, True, 0) for c in cases),
+        *((c, False, 0) for c in cases),
+        *((c, False, 1) for c in cases),
+    ], "a warm-up round, then measured rounds that each run every case once"
     assert len(run.results) == 12 and not run.failures
     saved = load_results(tmp_path)
     assert len(saved) == 12 and sum(r.warmup for r in saved) == 4

@@ -154,12 +154,7 @@ def run_benchmarks(
 
     results: list[RunResult] = []
     overhead_ms: list[float] = []
-    requests = [
-        RunRequest(case, options.limits, run_id, repetition=k, warmup=warm, keep=options.keep_containers)
-        for case in planned
-        for warm, count in ((True, options.repetitions.warmup), (False, options.repetitions.repeat))
-        for k in range(count)
-    ]
+    requests = run_order(planned, options, run_id)
     broken: dict[tuple[str, str, str, int | None, int | None], RunResult] = {}
     try:
         for index, request in enumerate(requests):
@@ -216,6 +211,22 @@ def run_benchmarks(
     return BenchmarkRun(
         run_id, out_dir, executor.name, tuple(results), time.perf_counter() - started_wall, tuple(overhead_ms)
     )
+
+
+def run_order(planned: Sequence[Case], options: RunOptions, run_id: str) -> list[RunRequest]:
+    """Rounds: every case once per round, warm-up rounds first.
+
+    Interleaving spreads each case's repetitions over the whole invocation, so slow drift of the
+    machine (another tenant, thermal state) shows up as spread within each case and hits every
+    approach alike, instead of making whichever case ran during a bad minute look slower.
+    """
+    rounds = [(True, k) for k in range(options.repetitions.warmup)]
+    rounds += [(False, k) for k in range(options.repetitions.repeat)]
+    return [
+        RunRequest(case, options.limits, run_id, repetition=k, warmup=warm, keep=options.keep_containers)
+        for warm, k in rounds
+        for case in planned
+    ]
 
 
 def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], overhead_ms: list[float]) -> RunResult:
