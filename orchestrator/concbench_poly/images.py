@@ -166,11 +166,14 @@ class ImageBuilder:
         return True
 
     def remove_all(self) -> list[str]:
+        """Every labelled image: the tagged runners and the untagged build stages they left behind."""
         removed = []
         for image in self._client.images.list(filters={"label": f"{MANAGED_LABEL}=true"}):
             for tag in image.tags:
                 self._client.images.remove(tag, force=True)
                 removed.append(tag)
+        # Untagged stages have no name to report; their layers go with them.
+        self._client.images.prune(filters={"dangling": True, "label": f"{MANAGED_LABEL}=true"})
         return removed
 
 
