@@ -87,30 +87,34 @@ def choose_executor(options: RunOptions, events: Events) -> tuple[Executor, list
 def _ensure_images(
     client: Any, languages: Sequence[str], offline: bool | None, events: Events, *, force: bool
 ) -> list[ImageRef]:
+    """For `all`/`run`: a language whose image fails to build gets an empty ref (its runs become rows)."""
     builder = ImageBuilder(client, repo_root(), log=events.notice)
-    if offline is None:
-        offline = not builder.registry_reachable(languages)
-        if offline:
-            events.notice("no container registry answers: building from an offline Debian bookworm base")
+    use_offline = _offline(builder, languages, offline, events)
     refs = []
     for language in languages:
         try:
-            refs.append(builder.ensure(language, offline=offline, force=force))
+            refs.append(builder.ensure(language, offline=use_offline, force=force))
         except ImageBuildError as exc:
             events.notice(str(exc).splitlines()[0])
             refs.append(ImageRef(language, tag="", image_id=None, built=False))
     return refs
 
 
+def _offline(builder: ImageBuilder, languages: Sequence[str], offline: bool | None, events: Events) -> bool:
+    """--offline/--online as given, else offline exactly when no registry answers (said in one line)."""
+    if offline is not None:
+        return offline
+    if builder.registry_reachable(languages):
+        return False
+    events.notice("no container registry answers: building from an offline Debian bookworm base")
+    return True
+
+
 def build_images(languages: Sequence[str], offline: bool | None, force: bool, events: Events) -> list[ImageRef]:
     """`build`: fails (ImageBuildError) if any language could not be built."""
-    client = connect()
-    builder = ImageBuilder(client, repo_root(), log=events.notice)
-    if offline is None:
-        offline = not builder.registry_reachable(languages)
-        if offline:
-            events.notice("no container registry answers: building from an offline Debian bookworm base")
-    return [builder.ensure(language, offline=offline, force=force) for language in languages]
+    builder = ImageBuilder(connect(), repo_root(), log=events.notice)
+    use_offline = _offline(builder, languages, offline, events)
+    return [builder.ensure(language, offline=use_offline, force=force) for language in languages]
 
 
 def run_benchmarks(
