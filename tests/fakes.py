@@ -35,6 +35,20 @@ def ok_run(request: RunRequest) -> RawRun:
     )
 
 
+def oom_killed_run(request: RunRequest) -> RawRun:
+    """What the docker executor sees of a container the OOM killer ended: exit 137, no output."""
+    return RawRun(
+        executor="docker",
+        stdout="",
+        stderr="",
+        exit_code=137,
+        timed_out=False,
+        wall_ms=5.0,
+        oom_killed=True,
+        container_id="c0ffee" * 4,
+    )
+
+
 class FakeExecutor:
     """Answers each request with `behaviour(request)`; records what it was asked."""
 

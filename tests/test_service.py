@@ -9,7 +9,7 @@ from concbench_poly.config import Repetitions, RunOptions, WorkloadParams
 from concbench_poly.executors.base import RawRun, RunRequest
 from concbench_poly.results_store import load_results
 from concbench_poly.service import SilentEvents, run_benchmarks, run_sweep
-from tests.fakes import FakeExecutor, ok_run
+from tests.fakes import FakeExecutor, ok_run, oom_killed_run
 
 
 def options(**overrides: object) -> RunOptions:
@@ -43,16 +43,7 @@ def test_runs_go_in_rounds_warmups_first_one_at_a_time(tmp_path: Path) -> None:
 def test_a_failed_run_is_a_saved_row_and_the_others_still_run(tmp_path: Path) -> None:
     def behaviour(request: RunRequest) -> RawRun:
         if request.case.language == "python":
-            return RawRun(
-                executor="docker",
-                stdout="",
-                stderr="",
-                exit_code=137,
-                timed_out=False,
-                wall_ms=5.0,
-                oom_killed=True,
-                container_id="c0ffee" * 4,
-            )
+            return oom_killed_run(request)
         return ok_run(request)
 
     run = run_benchmarks(
@@ -87,16 +78,7 @@ def test_interrupt_keeps_finished_results_and_marks_the_run_incomplete(tmp_path:
 def test_sweep_runs_small_points_first_and_skips_past_a_break(tmp_path: Path) -> None:
     def behaviour(request: RunRequest) -> RawRun:
         if request.case.language == "python" and request.case.tasks >= 10_000:
-            return RawRun(
-                executor="docker",
-                stdout="",
-                stderr="",
-                exit_code=137,
-                timed_out=False,
-                wall_ms=5.0,
-                oom_killed=True,
-                container_id="dead" * 4,
-            )
+            return oom_killed_run(request)
         return ok_run(request)
 
     fake = FakeExecutor(behaviour)

@@ -46,10 +46,6 @@ class Claim:
     # p50/p99 only: the latency view the source's number can belong to.
     view: ClaimView | None = None
 
-    @property
-    def is_range(self) -> bool:
-        return len(self.stated) == 2
-
     def verdict(self, value: float | None) -> Verdict | None:
         """Where a measured value (in self.unit) falls; None when nothing was measured."""
         if value is None:

@@ -69,19 +69,6 @@ def save_run_info(out_dir: Path, info: dict[str, Any]) -> Path:
     return path
 
 
-def load_run_info(out_dir: Path) -> dict[str, Any]:
-    path = out_dir / RUN_FILE
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ResultsDirError(f"{path}: unreadable run description ({exc})") from None
-    if not isinstance(data, dict):
-        raise ResultsDirError(f"{path}: expected a JSON object")
-    return data
-
-
 def load_results(out_dir: Path) -> list[RunResult]:
     """Every raw document of a results directory, validated, in a stable order."""
     raw = out_dir / RAW_DIR

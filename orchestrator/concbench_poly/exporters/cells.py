@@ -6,7 +6,7 @@ only, never in content.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from concbench_poly import units
@@ -432,8 +432,3 @@ def sweep_footer(summary: Summary) -> tuple[str, ...]:
             f"Public peak: {source} Different machines, versions and 10 s waits: a reference band, not a pass mark."
         )
     return tuple(lines)
-
-
-def all_cells(table: Table) -> Iterable[Cell]:
-    for row in table.rows:
-        yield from row
