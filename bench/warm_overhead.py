@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from concbench_poly.config import Repetitions, RunOptions
-from concbench_poly.service import SilentEvents, choose_executor, run_benchmarks
+from concbench_poly.execution.suite import SilentEvents, run_suite
+from concbench_poly.service import choose_executor, planned_cases
 
 
 def main() -> None:
@@ -29,7 +30,7 @@ def main() -> None:
 
     options = RunOptions(repetitions=Repetitions(warmup=0, repeat=1), executor="docker")
     started = time.perf_counter()
-    choose_executor(options, SilentEvents())  # builds or finds the images: the warm-up of this benchmark
+    executor, images = choose_executor(options, SilentEvents())  # builds or finds the images: its warm-up
     ensure_s = time.perf_counter() - started
 
     overheads: list[float] = []
@@ -37,7 +38,7 @@ def main() -> None:
     for _ in range(args.rounds):
         with tempfile.TemporaryDirectory() as tmp:
             begin = time.perf_counter()
-            run = run_benchmarks(options, Path(tmp), SilentEvents())
+            run = run_suite(options, planned_cases(options), Path(tmp), SilentEvents(), executor, images)
             wall = time.perf_counter() - begin
         container_s = sum((r.document.get("execution") or {}).get("wall_ms") or 0 for r in run.results) / 1000
         overheads += run.overhead_ms

@@ -32,7 +32,7 @@ def _require_docker() -> bool:
 @pytest.fixture(scope="session")
 def docker_client() -> Iterator[object]:
     from concbench_poly.errors import EngineUnavailableError
-    from concbench_poly.executors.docker_engine import connect, managed_containers
+    from concbench_poly.execution.docker_engine import connect, managed_containers
 
     try:
         client = connect()
@@ -52,10 +52,11 @@ def docker_client() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def runner_images(docker_client: object) -> dict[str, object]:
     """The three runner images, built (offline where no registry answers) once per session."""
-    from concbench_poly.images import ImageBuilder
+    from concbench_poly.contract import contract
+    from concbench_poly.execution.images import ImageBuilder
     from concbench_poly.paths import repo_root
-    from concbench_poly.registry import RUNNERS
 
+    languages = contract().languages
     builder = ImageBuilder(docker_client, repo_root())  # type: ignore[arg-type]
-    offline = not builder.registry_reachable(RUNNERS)
-    return {language: builder.ensure(language, offline=offline) for language in RUNNERS}
+    offline = not builder.registry_reachable(languages)
+    return {language: builder.ensure(language, offline=offline) for language in languages}

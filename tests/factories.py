@@ -15,8 +15,8 @@ from typing import Any
 
 from concbench_poly.config import MIB
 from concbench_poly.paths import repo_root
-from concbench_poly.results import RunResult
-from concbench_poly.schema import validate_document
+from concbench_poly.results.model import RunResult
+from concbench_poly.results.schema import validate_document
 
 RUNTIMES = {"python": ("cpython", "3.11.2"), "go": ("go", "go1.23.4"), "node": ("node", "v20.18.0")}
 

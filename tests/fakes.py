@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from concbench_poly.executors.base import RawRun, RunRequest
-from concbench_poly.run_outcome import workload_json
+from concbench_poly.execution.base import RawRun, RunRequest
+from concbench_poly.results.document import workload_json
 from tests.conftest import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "schema" / "examples" / "valid" / "ok_io_python_asyncio.json"

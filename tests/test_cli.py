@@ -111,7 +111,29 @@ def test_ctrl_c_exits_130_and_says_where_the_finished_runs_are(monkeypatch: pyte
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(concbench_poly.service, "run_benchmarks", interrupted)
+    monkeypatch.setattr(concbench_poly.service, "benchmark", interrupted)
     result = runner.invoke(app, ["all", "--executor", "local", "--out", str(tmp_path / "o")])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr and str(tmp_path / "o") in result.stderr
+
+
+def test_report_reads_a_results_folder_written_by_an_earlier_version(tmp_path: Path) -> None:
+    # tests/data/results_v1_main: raw documents of schema_version 1 and the run.json of the first release.
+    import shutil
+
+    from tests.conftest import REPO_ROOT
+
+    folder = tmp_path / "old"
+    shutil.copytree(REPO_ROOT / "tests" / "data" / "results_v1_main", folder)
+    result = runner.invoke(app, ["report", str(folder), "--format", "json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert {c["key"] for c in summary["cases"]} == {
+        "io-python-asyncio-n200",
+        "io-go-goroutines-n200",
+        "cpu-python-asyncio-n200",
+        "cpu-go-goroutines-n200",
+    }
+    assert all(c["ok_runs"] == 2 for c in summary["cases"])
+    for name in ("summary.json", "report.md", "report.csv", "report.html"):
+        assert (folder / name).is_file()

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from concbench_poly.config import CONTAINER_TMPFS, CONTAINER_USER, DEFAULT_LIMITS, MANAGED_LABEL, parse_memory
-from concbench_poly.executors.docker_engine import container_config
-from concbench_poly.images import OFFICIAL_BUILD_ARGS
-from concbench_poly.registry import RUNNERS
+from concbench_poly.contract import contract
+from concbench_poly.execution.docker_engine import container_config
+from concbench_poly.execution.images import OFFICIAL_BUILD_ARGS
 from tests.conftest import REPO_ROOT
 
 
@@ -21,12 +21,12 @@ def services() -> dict[str, Any]:
 
 
 def test_one_service_per_runner(services: dict[str, Any]) -> None:
-    assert set(services) == set(RUNNERS)
+    assert set(services) == set(contract().languages)
     for language, service in services.items():
-        assert service["build"]["context"] == RUNNERS[language].source_dir
+        assert service["build"]["context"] == contract().runner(language).source_dir
 
 
-@pytest.mark.parametrize("language", list(RUNNERS))
+@pytest.mark.parametrize("language", contract().languages)
 def test_service_limits_equal_the_orchestrator_defaults(services: dict[str, Any], language: str) -> None:
     service = services[language]
     expected = container_config("img", [], DEFAULT_LIMITS, {})
@@ -44,7 +44,7 @@ def test_service_limits_equal_the_orchestrator_defaults(services: dict[str, Any]
     assert [t.split(":")[0] for t in service["tmpfs"]] == list(CONTAINER_TMPFS)
 
 
-@pytest.mark.parametrize("language", list(RUNNERS))
+@pytest.mark.parametrize("language", contract().languages)
 def test_compose_default_bases_are_the_official_ones(services: dict[str, Any], language: str) -> None:
     args = services[language]["build"]["args"]
     for name, image in OFFICIAL_BUILD_ARGS[language].items():

@@ -1,4 +1,6 @@
-"""run_benchmarks/run_sweep against the fake executor: ordering, saving as it goes, failure rows."""
+"""service.benchmark against the fake executor: ordering, saving as it goes, failure rows, the report."""
+
+from __future__ import annotations
 
 import json
 from pathlib import Path
@@ -6,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from concbench_poly.config import Repetitions, RunOptions, WorkloadParams
-from concbench_poly.executors.base import RawRun, RunRequest
-from concbench_poly.results_store import load_results
-from concbench_poly.service import SilentEvents, run_benchmarks, run_sweep
+from concbench_poly.execution.base import RawRun, RunRequest
+from concbench_poly.execution.suite import SilentEvents
+from concbench_poly.results.store import load_results
+from concbench_poly.service import benchmark
 from tests.fakes import FakeExecutor, ok_run, oom_killed_run
 
 
@@ -20,7 +23,8 @@ def options(**overrides: object) -> RunOptions:
 
 def test_runs_go_in_rounds_warmups_first_one_at_a_time(tmp_path: Path) -> None:
     fake = FakeExecutor()
-    run = run_benchmarks(options(languages=("go", "node")), tmp_path, SilentEvents(), executor=fake)
+    outcome = benchmark(options(languages=("go", "node")), tmp_path, SilentEvents(), executor=fake)
+    run = outcome.run
     keys = [(r.case.key, r.warmup, r.repetition) for r in fake.requests]
     cases = [
         "io-go-goroutines-n1000",
@@ -38,6 +42,8 @@ def test_runs_go_in_rounds_warmups_first_one_at_a_time(tmp_path: Path) -> None:
     assert len(saved) == 12 and sum(r.warmup for r in saved) == 4
     info = json.loads((tmp_path / "run.json").read_text())
     assert info["complete"] is True and info["runs"] == 12 and info["executor"] == "local"
+    assert all(path.is_file() for path in outcome.files.paths)
+    assert {c.key for c in outcome.report.summary.cases} == set(cases)
 
 
 def test_a_failed_run_is_a_saved_row_and_the_others_still_run(tmp_path: Path) -> None:
@@ -46,12 +52,12 @@ def test_a_failed_run_is_a_saved_row_and_the_others_still_run(tmp_path: Path) ->
             return oom_killed_run(request)
         return ok_run(request)
 
-    run = run_benchmarks(
+    run = benchmark(
         options(languages=("python", "go"), workloads=("io",)),
         tmp_path,
         SilentEvents(),
         executor=FakeExecutor(behaviour),
-    )
+    ).run
     kinds = {r.case.language: r.error_kind for r in run.results if not r.warmup}
     assert kinds == {"python": "oom_killed", "go": None}
     assert {r.case.language for r in load_results(tmp_path) if r.ok} == {"go"}
@@ -67,7 +73,7 @@ def test_interrupt_keeps_finished_results_and_marks_the_run_incomplete(tmp_path:
         return ok_run(request)
 
     with pytest.raises(KeyboardInterrupt):
-        run_benchmarks(options(languages=("go",)), tmp_path, SilentEvents(), executor=FakeExecutor(behaviour))
+        benchmark(options(languages=("go",)), tmp_path, SilentEvents(), executor=FakeExecutor(behaviour))
     saved = load_results(tmp_path)
     assert [r.error_kind for r in saved].count(None) == 2
     assert [r.error_kind for r in saved if not r.ok] == ["interrupted"]
@@ -88,8 +94,9 @@ def test_sweep_runs_small_points_first_and_skips_past_a_break(tmp_path: Path) ->
         approaches=("threading", "goroutines"),
         repetitions=Repetitions(warmup=0, repeat=1),
         params=WorkloadParams(),
+        task_counts=(1000, 10_000, 100_000),
     )
-    run = run_sweep(opts, [100_000, 1000, 10_000], tmp_path, SilentEvents(), executor=fake)
+    run = benchmark(opts, tmp_path, SilentEvents(), executor=fake).run
     asked = [(r.case.language, r.case.tasks) for r in fake.requests]
     assert asked == [("python", 1000), ("python", 10_000), ("go", 1000), ("go", 10_000), ("go", 100_000)]
     python = {r.case.tasks: r for r in run.results if r.case.language == "python"}
@@ -104,9 +111,9 @@ def test_an_unexpected_executor_error_is_a_row_naming_the_run(tmp_path: Path) ->
             raise OSError(24, "Too many open files")
         return ok_run(request)
 
-    run = run_benchmarks(
+    run = benchmark(
         options(languages=("go", "node"), workloads=("io",)), tmp_path, SilentEvents(), executor=FakeExecutor(behaviour)
-    )
+    ).run
     failed = [r for r in run.results if not r.ok]
     assert {r.case.language for r in failed} == {"go"}
     assert all(r.error_kind == "internal" and "go/goroutines" in (r.error_message or "") for r in failed)

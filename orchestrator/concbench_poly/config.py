@@ -1,6 +1,7 @@
 """Frozen configuration: limits, workload parameters and the defaults every entry point shares.
 
-docker-compose.yml repeats DEFAULT_LIMITS; tests/test_compose_defaults.py keeps the two in step.
+Workload defaults come from the runner contract. docker-compose.yml repeats DEFAULT_LIMITS;
+tests/test_compose_defaults.py keeps the two in step.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from concbench_poly.contract import contract
 from concbench_poly.errors import UsageError
 
-WorkloadKind = Literal["io", "cpu"]
 ExecutorName = Literal["docker", "local", "auto"]
 
 MIB = 1024 * 1024
@@ -43,20 +44,39 @@ CONTAINER_TMPFS = {"/tmp": "size=16m,mode=1777"}
 MANAGED_LABEL = "concbench-poly.managed"
 
 
+def _int_default(name: str) -> int:
+    return contract().int_default(name)
+
+
+def _suite_pool_sizes() -> tuple[int, ...]:
+    option = contract().option("pool_size")
+    return tuple(int(v) for v in option.suite_values or (option.default,))
+
+
 @dataclass(frozen=True)
 class WorkloadParams:
-    """Workload sizes shared by every approach of one invocation (the article's by default)."""
+    """Workload sizes shared by every approach of one invocation (the contract's defaults: the article's)."""
 
-    tasks: int = 1000
-    io_ms: float = 10.0
-    payload_bytes: int = 64
-    repeat: int = 10000
-    # The article runs ThreadPool(50) and ThreadPool(100), multiprocessing(4) and worker_threads(4).
-    pool_sizes: tuple[int, ...] = (50, 100)
-    workers: int = 4
+    tasks: int = field(default_factory=lambda: _int_default("tasks"))
+    io_ms: float = field(default_factory=lambda: float(contract().default("io_ms")))
+    payload_bytes: int = field(default_factory=lambda: _int_default("payload_bytes"))
+    repeat: int = field(default_factory=lambda: _int_default("repeat"))
+    pool_sizes: tuple[int, ...] = field(default_factory=_suite_pool_sizes)
+    workers: int = field(default_factory=lambda: _int_default("workers"))
 
     def with_tasks(self, tasks: int) -> WorkloadParams:
         return replace(self, tasks=tasks)
+
+    def values(self) -> dict[str, float]:
+        """Option name -> value, as the contract names them (pool_size: the first of pool_sizes)."""
+        return {
+            "tasks": self.tasks,
+            "io_ms": self.io_ms,
+            "payload_bytes": self.payload_bytes,
+            "repeat": self.repeat,
+            "pool_size": self.pool_sizes[0],
+            "workers": self.workers,
+        }
 
 
 @dataclass(frozen=True)
@@ -74,12 +94,87 @@ class RunOptions:
     params: WorkloadParams = field(default_factory=WorkloadParams)
     limits: Limits = DEFAULT_LIMITS
     repetitions: Repetitions = field(default_factory=Repetitions)
-    workloads: tuple[WorkloadKind, ...] = ("io", "cpu")
-    languages: tuple[str, ...] = ("python", "go", "node")
+    workloads: tuple[str, ...] = field(default_factory=lambda: contract().workload_names)
+    languages: tuple[str, ...] = field(default_factory=lambda: contract().languages)
     approaches: tuple[str, ...] | None = None
     executor: ExecutorName = "auto"
     offline: bool | None = None
     keep_containers: bool = False
+    # A sweep: every case at each of these task counts, an approach stopping at its first failure.
+    task_counts: tuple[int, ...] | None = None
+    latency_view: str = "service"  # the view the report's tables show
+
+
+@dataclass(frozen=True)
+class BenchmarkFlags:
+    """The options `all`, `run` and `sweep` share, as the command line gave them.
+
+    The CLI fills one from its parameters by name; to_options() checks every value and builds the
+    RunOptions the service takes. Only here are flags turned into options.
+    """
+
+    languages: tuple[str, ...]
+    workload: str
+    tasks: tuple[int, ...]
+    sweep: bool
+    io_ms: float
+    cpus: float
+    cpuset: str
+    memory: str
+    pids: int
+    timeout: float
+    executor: ExecutorName
+    warmup: int
+    repeat: int
+    approach: tuple[str, ...]
+    pool_size: tuple[int, ...]
+    workers: int
+    cpu_repeat: int
+    offline: bool | None
+    keep: bool
+    latency: str
+
+    def to_options(self) -> RunOptions:
+        registry = contract()
+        languages = self.languages or registry.languages
+        for language in languages:
+            registry.runner(language)
+        if any(n < 1 for n in self.tasks):
+            raise UsageError(f"--tasks: expected a whole number >= 1, got {min(self.tasks)}")
+        parse_cpuset(self.cpuset)
+        limits = Limits(
+            cpus=self.cpus,
+            cpuset=self.cpuset,
+            memory_bytes=parse_memory(self.memory),
+            pids=self.pids,
+            timeout_s=self.timeout,
+        )
+        params = WorkloadParams(tasks=self.tasks[0], io_ms=self.io_ms, repeat=self.cpu_repeat, workers=self.workers)
+        if self.pool_size:
+            params = replace(params, pool_sizes=self.pool_size)
+        return RunOptions(
+            params=params,
+            limits=limits,
+            repetitions=Repetitions(warmup=self.warmup, repeat=self.repeat),
+            workloads=workloads_from(self.workload),
+            languages=tuple(languages),
+            approaches=self.approach or None,
+            executor=self.executor,
+            offline=self.offline,
+            keep_containers=self.keep,
+            task_counts=tuple(sorted(set(self.tasks))) if self.sweep else None,
+            latency_view=self.latency,
+        )
+
+
+def workloads_from(option: str) -> tuple[str, ...]:
+    """`--workload`: one of the contract's workloads, or all of them."""
+    registry = contract()
+    if option == "all":
+        return registry.workload_names
+    if option in registry.workload_names:
+        return (option,)
+    raise UsageError(f"--workload: expected {', '.join(registry.workload_names)} or all, got {option!r}")
 
 
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)?\s*$", re.IGNORECASE)

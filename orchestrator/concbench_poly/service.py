@@ -1,72 +1,102 @@
-"""One service function per CLI command. Nothing here prints or exits; progress goes to `events`."""
+"""One service function per CLI command. Nothing here prints or exits; progress goes to `events`.
+
+The flow of a benchmark command: choose an executor (building images if needed) -> run the suite,
+saving every raw document as it finishes -> build the one report model from the saved results ->
+write every export. `report` starts at the third step from a results directory.
+"""
 
 from __future__ import annotations
 
-import os
-import platform
+import json
 import shutil
-import sys
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from concbench_poly.config import RunOptions, WorkloadKind
-from concbench_poly.errors import EngineUnavailableError, ImageBuildError, RunnerFailedError, UsageError
-from concbench_poly.executors.base import Executor, RunRequest
-from concbench_poly.executors.docker_engine import connect, managed_containers, remove_quietly
-from concbench_poly.executors.docker_executor import DockerExecutor
-from concbench_poly.executors.local_executor import LocalExecutor
-from concbench_poly.host import cgroup_version
-from concbench_poly.images import ImageBuilder, ImageRef
+from concbench_poly.analysis.claims import load_claims
+from concbench_poly.analysis.compare import ComparisonRow, compare
+from concbench_poly.analysis.report_model import Report, build_report
+from concbench_poly.cases import Case, plan_cases, sweep_cases
+from concbench_poly.config import RunOptions
+from concbench_poly.contract import contract
+from concbench_poly.errors import EngineUnavailableError, ImageBuildError, ResultsDirError
+from concbench_poly.execution.base import Executor
+from concbench_poly.execution.docker_engine import connect, managed_containers, remove_quietly
+from concbench_poly.execution.docker_executor import DockerExecutor
+from concbench_poly.execution.host import cgroup_version
+from concbench_poly.execution.images import ImageBuilder, ImageRef
+from concbench_poly.execution.local_executor import LocalExecutor
+from concbench_poly.execution.suite import BenchmarkRun, Events, run_suite
 from concbench_poly.paths import repo_root
-from concbench_poly.registry import Case, plan_cases
-from concbench_poly.results import RunResult
-from concbench_poly.results_store import prepare_out_dir, save_result, save_run_info
-from concbench_poly.run_outcome import failed_result, to_result
-
-
-class Events(Protocol):
-    """Where progress goes; the CLI renders it with rich, tests collect it."""
-
-    def notice(self, message: str) -> None: ...
-
-    def run_started(self, request: RunRequest, index: int, total: int) -> None: ...
-
-    def run_finished(self, result: RunResult) -> None: ...
-
-
-class SilentEvents:
-    def notice(self, message: str) -> None:
-        pass
-
-    def run_started(self, request: RunRequest, index: int, total: int) -> None:
-        pass
-
-    def run_finished(self, result: RunResult) -> None:
-        pass
+from concbench_poly.report.writer import ReportFiles, write_report
+from concbench_poly.results.model import RunResult
+from concbench_poly.results.schema import current_schema
+from concbench_poly.results.store import load_results
 
 
 @dataclass(frozen=True)
-class BenchmarkRun:
-    """What `all`, `run` and `sweep` return: every result (also failed ones) and where they were saved."""
+class BenchmarkOutcome:
+    """What `all`, `run` and `sweep` produce: the runs (failed ones too), the report, its files."""
 
-    run_id: str
-    out_dir: Path
-    executor: str
+    run: BenchmarkRun
+    report: Report
+    files: ReportFiles
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    report: Report
+    files: ReportFiles
     results: tuple[RunResult, ...]
-    wall_s: float
-    overhead_ms: tuple[float, ...] = field(default=())
-
-    @property
-    def failures(self) -> tuple[RunResult, ...]:
-        return tuple(r for r in self.results if not r.ok)
 
 
-def new_run_id(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+def planned_cases(options: RunOptions) -> list[Case]:
+    if options.task_counts is not None:
+        return sweep_cases(
+            options.languages, options.workloads, options.params, options.task_counts, options.approaches
+        )
+    return plan_cases(options.languages, options.workloads, options.params, options.approaches)
+
+
+def benchmark(
+    options: RunOptions, out_dir: Path, events: Events, *, executor: Executor | None = None
+) -> BenchmarkOutcome:
+    """`all`, `run` and `sweep`: run every planned case, then report on what was saved.
+
+    executor: None chooses one as options.executor says (tests pass their own).
+    """
+    planned = planned_cases(options)
+    images: list[ImageRef] = []
+    if executor is None:
+        executor, images = choose_executor(options, events)
+    run = run_suite(options, planned, out_dir, events, executor, images)
+    report, files = _report(run.results, out_dir, options.latency_view)
+    return BenchmarkOutcome(run=run, report=report, files=files)
+
+
+def report_directory(directory: Path, latency_view: str) -> ReportOutcome:
+    """`report`: the same report files, rebuilt from a results directory's raw documents alone."""
+    results = tuple(load_results(directory))
+    report, files = _report(results, directory, latency_view)
+    return ReportOutcome(report=report, files=files, results=results)
+
+
+def _report(results: Sequence[RunResult], out_dir: Path, latency_view: str) -> tuple[Report, ReportFiles]:
+    report = build_report(results, claims=load_claims(), latency_view=latency_view)
+    try:
+        files = write_report(out_dir, report)
+    except OSError as exc:
+        raise ResultsDirError(f"{out_dir}: writing the report failed ({exc}); the raw results are kept") from None
+    return report, files
+
+
+def compare_directories(dir_a: Path, dir_b: Path, latency_view: str) -> list[ComparisonRow]:
+    """`compare`: B against A, case by case and figure by figure."""
+    claims = load_claims()
+    a = build_report(load_results(dir_a), claims=claims, latency_view=latency_view)
+    b = build_report(load_results(dir_b), claims=claims, latency_view=latency_view)
+    return compare(a.summary, b.summary)
 
 
 def choose_executor(options: RunOptions, events: Events) -> tuple[Executor, list[ImageRef]]:
@@ -110,171 +140,13 @@ def _offline(builder: ImageBuilder, languages: Sequence[str], offline: bool | No
     return True
 
 
-def build_images(languages: Sequence[str], offline: bool | None, force: bool, events: Events) -> list[ImageRef]:
+def build_images(
+    languages: Sequence[str], offline: bool | None, force: bool, events: Events, mirror: str | None = None
+) -> list[ImageRef]:
     """`build`: fails (ImageBuildError) if any language could not be built."""
-    builder = ImageBuilder(connect(), repo_root(), log=events.notice)
+    builder = ImageBuilder(connect(), repo_root(), log=events.notice, mirror=mirror)
     use_offline = _offline(builder, languages, offline, events)
     return [builder.ensure(language, offline=use_offline, force=force) for language in languages]
-
-
-def run_benchmarks(
-    options: RunOptions,
-    out_dir: Path,
-    events: Events,
-    *,
-    cases: Sequence[Case] | None = None,
-    stop_after_failure: bool = False,
-    executor: Executor | None = None,
-) -> BenchmarkRun:
-    """Run every case (warm-ups, then repetitions) one process/container at a time, saving as it goes."""
-    prepare_out_dir(out_dir)
-    started_wall = time.perf_counter()
-    started_at = datetime.now(UTC)
-    run_id = new_run_id(started_at)
-    planned = (
-        list(cases)
-        if cases is not None
-        else plan_cases(options.languages, options.workloads, options.params, options.approaches)
-    )
-    images: list[ImageRef] = []
-    if executor is None:
-        executor, images = choose_executor(options, events)
-    host = executor.host_info()
-    check_cpuset(options.limits.cpuset_list(), _available_cpus(executor.name, host))
-    unbuilt = {ref.language for ref in images if not ref.tag}
-    info: dict[str, Any] = {
-        "run_id": run_id,
-        "started_at": started_at.isoformat().replace("+00:00", "Z"),
-        "executor": executor.name,
-        "command": " ".join(sys.argv),
-        "python": platform.python_version(),
-        "options": _jsonable(asdict(options)),
-        "images": [asdict(ref) for ref in images],
-        "host": host,
-        "cases": [case.key for case in planned],
-        "complete": False,
-    }
-    save_run_info(out_dir, info)
-
-    results: list[RunResult] = []
-    overhead_ms: list[float] = []
-    requests = run_order(planned, options, run_id)
-    broken: dict[tuple[str, str, str, int | None, int | None], RunResult] = {}
-    try:
-        for index, request in enumerate(requests):
-            case = request.case
-            family = (case.language, case.approach, case.workload, case.pool_size, case.workers)
-            events.run_started(request, index, len(requests))
-            first_failure = broken.get(family)
-            if case.language in unbuilt:
-                result = failed_result(
-                    request,
-                    "build_failed",
-                    f"{case.language}: the runner image could not be built; see the build error above",
-                    executor.name,
-                    host,
-                )
-            elif stop_after_failure and first_failure is not None and first_failure.case.key != case.key:
-                result = failed_result(
-                    request,
-                    first_failure.error_kind or "internal",
-                    f"{case.language}/{case.approach}: not run at {case.tasks} tasks because a smaller point "
-                    f"already failed (N={first_failure.case.tasks}: {first_failure.error_kind})",
-                    executor.name,
-                    host,
-                )
-            else:
-                try:
-                    result = _run_one(executor, request, host, overhead_ms)
-                except KeyboardInterrupt:
-                    # The executor has removed its container or process; the interrupted run is a row too.
-                    interrupted = failed_result(
-                        request,
-                        "interrupted",
-                        f"{case.language}/{case.approach}: interrupted (Ctrl-C)",
-                        executor.name,
-                        host,
-                    )
-                    save_result(out_dir, interrupted)
-                    results.append(interrupted)
-                    raise
-            save_result(out_dir, result)
-            results.append(result)
-            events.run_finished(result)
-            if not result.ok and not request.warmup:
-                broken.setdefault(family, result)
-    finally:
-        info.update(
-            complete=len(results) == len(requests),
-            finished_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-            wall_s=round(time.perf_counter() - started_wall, 3),
-            runs=len(results),
-            failures=sum(1 for r in results if not r.ok),
-        )
-        save_run_info(out_dir, info)
-    return BenchmarkRun(
-        run_id, out_dir, executor.name, tuple(results), time.perf_counter() - started_wall, tuple(overhead_ms)
-    )
-
-
-def run_order(planned: Sequence[Case], options: RunOptions, run_id: str) -> list[RunRequest]:
-    """Rounds: every case once per round, warm-up rounds first.
-
-    Interleaving spreads each case's repetitions over the whole invocation, so slow drift of the
-    machine (another tenant, thermal state) shows up as spread within each case and hits every
-    approach alike, instead of making whichever case ran during a bad minute look slower.
-    """
-    rounds = [(True, k) for k in range(options.repetitions.warmup)]
-    rounds += [(False, k) for k in range(options.repetitions.repeat)]
-    return [
-        RunRequest(case, options.limits, run_id, repetition=k, warmup=warm, keep=options.keep_containers)
-        for warm, k in rounds
-        for case in planned
-    ]
-
-
-def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], overhead_ms: list[float]) -> RunResult:
-    case = request.case
-    started = time.perf_counter_ns()
-    try:
-        raw = executor.run(request)
-    except EngineUnavailableError as exc:
-        return failed_result(request, "engine_unavailable", str(exc), executor.name, host)
-    except RunnerFailedError as exc:
-        return failed_result(request, "runner_crashed", str(exc), executor.name, host)
-    except Exception as exc:  # one broken run must not lose the others: it becomes a row naming itself
-        message = f"{case.language}/{case.approach} ({executor.name}): {type(exc).__name__}: {exc}"
-        return failed_result(request, "internal", message, executor.name, host)
-    elapsed_ms = (time.perf_counter_ns() - started) / 1e6
-    if raw.wall_ms is not None:
-        # What the orchestrator spends per run beyond the container's own life (create, start, logs, remove).
-        overhead_ms.append(elapsed_ms - raw.wall_ms)
-    return to_result(raw, request, host)
-
-
-def check_cpuset(wanted: Sequence[int], available: set[int]) -> None:
-    """Pinning to a CPU that does not exist fails every run, or silently unpins a local one: refuse it."""
-    missing = sorted(set(wanted) - available)
-    if available and missing:
-        have = ",".join(map(str, sorted(available)))
-        raise UsageError(f"--cpuset: CPU {','.join(map(str, missing))} is not available here (available: {have})")
-
-
-def _available_cpus(executor: str, host: dict[str, Any]) -> set[int]:
-    if executor == "local":
-        return set(os.sched_getaffinity(0))
-    return set(range(host.get("cpu_count") or 0))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-# --- doctor, clean, list ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -292,9 +164,24 @@ class DoctorReport:
     def healthy(self) -> bool:
         return self.engine is not None or all(self.toolchains.values())
 
+    def lines(self) -> list[str]:
+        engine = f"reachable, version {self.engine}" if self.engine else f"NOT reachable: {self.engine_error}"
+        lines = [f"docker engine     {engine}"]
+        for language, tag in self.images.items():
+            lines.append(f"image {language:<11} {tag or 'missing (concbench-poly build)'}")
+        if self.offline_base is not None:
+            lines.append(f"offline base      {'present' if self.offline_base else 'missing (made on demand)'}")
+        lines.append(f"debootstrap       {self.debootstrap or 'missing (needed only offline)'}")
+        lines.append(f"cgroup version    {self.cgroup_version or 'unknown'}")
+        for tool, path in self.toolchains.items():
+            lines.append(f"local {tool:<11} {path or 'missing (local executor cannot run it)'}")
+        lines.append(f"limits            {', '.join(f'{k}={v}' for k, v in self.limits.items())}")
+        lines.append(f"`all` would use   {'docker' if self.engine else 'local (no Docker engine)'}")
+        return lines
+
 
 def doctor(options: RunOptions) -> DoctorReport:
-    from concbench_poly.images import OFFLINE_BASE_IMAGE, build_args, image_tag, source_digest
+    from concbench_poly.execution.images import OFFLINE_BASE_IMAGE, build_args, image_tag, source_digest
 
     engine, error = None, None
     images: dict[str, str | None] = {}
@@ -305,7 +192,7 @@ def doctor(options: RunOptions) -> DoctorReport:
         for language in options.languages:
             found = None
             for offline in (False, True):
-                context = repo_root() / f"runners/{language}"
+                context = repo_root() / contract().runner(language).source_dir
                 tag = image_tag(language, source_digest(context, build_args(language, offline)))
                 if client.images.list(name=tag):
                     found = tag
@@ -313,7 +200,7 @@ def doctor(options: RunOptions) -> DoctorReport:
         base_present = bool(client.images.list(name=OFFLINE_BASE_IMAGE))
     except EngineUnavailableError as exc:
         error = str(exc)
-    tools = {"python3": shutil.which("python3"), "go": shutil.which("go"), "node": shutil.which("node")}
+    tools = {tool: shutil.which(tool) for runner in contract().runners for tool in runner.local.tools}
     return DoctorReport(
         engine=engine,
         engine_error=error,
@@ -341,34 +228,6 @@ def list_cases(options: RunOptions) -> list[Case]:
     return plan_cases(options.languages, options.workloads, options.params, options.approaches)
 
 
-def validate_languages(languages: Sequence[str]) -> tuple[str, ...]:
-    from concbench_poly.registry import runner_spec
-
-    for language in languages:
-        runner_spec(language)
-    return tuple(languages)
-
-
-def workloads_from(option: str) -> tuple[WorkloadKind, ...]:
-    if option == "all":
-        return ("io", "cpu")
-    if option in ("io", "cpu"):
-        return (option,)  # type: ignore[return-value]
-    raise UsageError(f"--workload: expected io, cpu or all, got {option!r}")
-
-
-def sweep_cases(options: RunOptions, counts: Sequence[int]) -> list[Case]:
-    """Each approach at every count, smallest first, so a break at N spares the larger points."""
-    by_count = [
-        plan_cases(options.languages, options.workloads, options.params.with_tasks(n), options.approaches)
-        for n in sorted(set(counts))
-    ]
-    return [by_count[i][j] for j in range(len(by_count[0])) for i in range(len(by_count))]
-
-
-def run_sweep(
-    options: RunOptions, counts: Sequence[int], out_dir: Path, events: Events, *, executor: Executor | None = None
-) -> BenchmarkRun:
-    return run_benchmarks(
-        options, out_dir, events, cases=sweep_cases(options, counts), stop_after_failure=True, executor=executor
-    )
+def composed_schema() -> str:
+    """`schema`: result.schema.json completed with the contract, as one self-contained file."""
+    return json.dumps(current_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -24,7 +24,8 @@ type config struct {
 	Repeat       int     // cpu only: R >= 1
 }
 
-// approachesByWorkload lists what this runner implements, per workload.
+// approachesByWorkload lists what this runner implements, per workload;
+// contract_test.go checks it against the contract's approaches for go, both ways.
 var approachesByWorkload = map[string][]string{
 	"io":  {"goroutines"},
 	"cpu": {"goroutines"},

@@ -23,10 +23,11 @@ import (
 	"os"
 )
 
+// The contract's exit_codes (schema/runner_contract.json); contract_test.go checks them.
 const (
-	exitOK     = 0
-	exitStatus = 1
-	exitUsage  = 2
+	exitOK        = 0
+	exitRunFailed = 1
+	exitUsage     = 2
 )
 
 func main() {
@@ -52,17 +53,17 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		// Cannot happen with the types used; still never print a partial document.
 		fmt.Fprintf(stderr, "runner: internal error: encoding result: %v\n", err)
-		return exitStatus
+		return exitRunFailed
 	}
 	if _, err := stdout.Write(doc); err != nil {
 		fmt.Fprintf(stderr, "runner: writing result: %v\n", err)
-		return exitStatus
+		return exitRunFailed
 	}
 	if res.Status != statusOK {
 		if res.Error != nil {
 			fmt.Fprintf(stderr, "runner: %s: %s\n", res.Error.Kind, res.Error.Message)
 		}
-		return exitStatus
+		return exitRunFailed
 	}
 	return exitOK
 }

@@ -5,10 +5,14 @@ import (
 )
 
 const (
+	// schemaVersion follows the contract's schema_version (schema/README.md, "the version rule");
+	// contract_test.go fails until the two agree.
 	schemaVersion = 1
 	statusOK      = "ok"
 	statusError   = "error"
 
+	// Every error.kind this runner can produce is one of the errKind constants; contract_test.go
+	// finds them all in the source and checks each against the contract's runner kinds.
 	errKindResourceExhausted = "resource_exhausted"
 	errKindOutOfMemory       = "out_of_memory"
 	errKindInternal          = "internal"

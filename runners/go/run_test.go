@@ -136,8 +136,8 @@ func TestTaskPanicIsStatusError(t *testing.T) {
 	args := []string{"--approach", "goroutines", "--workload", "cpu", "--tasks", "3",
 		"--payload-bytes", "2", "--repeat", "4611686018427387904"}
 	var stdout, stderr bytes.Buffer
-	if code := realMain(args, &stdout, &stderr); code != exitStatus {
-		t.Fatalf("exit code = %d, want %d (stderr %q)", code, exitStatus, stderr.String())
+	if code := realMain(args, &stdout, &stderr); code != exitRunFailed {
+		t.Fatalf("exit code = %d, want %d (stderr %q)", code, exitRunFailed, stderr.String())
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {

@@ -9,7 +9,8 @@
 
 const { USAGE, UsageError, formatUsageError, parseArgs } = require('./lib/args');
 const { collectEnvironment, runtimeInfo } = require('./lib/environment');
-const { classifyError, describeError } = require('./lib/error-kind');
+const { ERROR_KIND, classifyError, describeError } = require('./lib/error-kind');
+const { EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } = require('./lib/exit-codes');
 const { RunFailure, measure } = require('./lib/measurement');
 const { errorDocument, okDocument } = require('./lib/result');
 
@@ -37,7 +38,7 @@ async function main(argv) {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${formatUsageError(error)}\n`);
-      process.exitCode = 2;
+      process.exitCode = EXIT_USAGE;
       return;
     }
     throw error;
@@ -45,7 +46,7 @@ async function main(argv) {
   parsedOptions = options.help ? null : options;
   if (options.help) {
     process.stderr.write(USAGE);
-    process.exitCode = 0;
+    process.exitCode = EXIT_OK;
     return;
   }
 
@@ -55,7 +56,7 @@ async function main(argv) {
     const measurement = await measure(options);
     for (const line of measurement.notes) note(line);
     writeDocument(okDocument({ options, measurement, runtime, environment }));
-    process.exitCode = 0;
+    process.exitCode = EXIT_OK;
   } catch (failure) {
     const cause = failure instanceof RunFailure ? failure.cause : failure;
     const message = describeError(cause);
@@ -68,7 +69,7 @@ async function main(argv) {
       runtime,
       environment,
     }));
-    process.exitCode = 1;
+    process.exitCode = EXIT_RUN_FAILED;
   }
 }
 
@@ -78,12 +79,12 @@ main(process.argv.slice(2)).catch((error) => {
   if (!documentWritten && parsedOptions !== null) {
     writeDocument(errorDocument({
       options: parsedOptions,
-      kind: 'internal',
+      kind: ERROR_KIND.INTERNAL,
       message: describeError(error),
       startedAt: null,
       runtime: runtimeInfo(),
       environment: null,
     }));
   }
-  process.exitCode = 1;
+  process.exitCode = EXIT_RUN_FAILED;
 });

@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
+from concbench_poly.results.schema import current_schema
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GO_DIR = REPO_ROOT / "runners" / "go"
-SCHEMA_PATH = REPO_ROOT / "schema" / "result.schema.json"
 
 # The article's parameters.
 IO_TASKS, IO_MS = 1000, 10
@@ -51,7 +52,7 @@ def runner_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = current_schema()  # result.schema.json completed with the runner contract
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())
 

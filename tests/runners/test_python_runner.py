@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
+from concbench_poly.results.schema import current_schema
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RUNNER = REPO_ROOT / "runners" / "python" / "runner.py"
-SCHEMA = REPO_ROOT / "schema" / "result.schema.json"
 
 # The article: 1,000 tasks; io waits 10 ms; ThreadPool(50); multiprocessing(4);
 # cpu hashes sha256(data * 10000) with 64-byte data.
@@ -42,7 +43,7 @@ PAIRS = [
 
 @cache
 def validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(SCHEMA.read_text()), format_checker=FormatChecker())
+    return Draft202012Validator(current_schema(), format_checker=FormatChecker())
 
 
 @cache

@@ -3,6 +3,8 @@
 // Hand-written rather than util.parseArgs so that every usage error is ONE stderr line that names
 // the bad argument, identically on Node 18 and 20.
 
+// What this runner implements, per workload; test/contract.test.js checks it against this
+// language's approaches in schema/runner_contract.json, both ways.
 const APPROACHES_BY_WORKLOAD = Object.freeze({
   io: Object.freeze(['async']),
   cpu: Object.freeze(['worker_threads']),
@@ -12,6 +14,7 @@ const ALL_APPROACHES = Object.freeze(['async', 'worker_threads']);
 // Node clamps any setTimeout delay above this to 1 ms, which would silently change the workload.
 const MAX_IO_MS = 2147483647;
 
+// The contract's option defaults, keyed by OPTIONS[flag].key; test/contract.test.js checks them.
 const DEFAULTS = Object.freeze({
   workload: 'io',
   approach: null,
@@ -102,6 +105,7 @@ function parseApproach(flag, raw) {
   return raw;
 }
 
+// Every flag and the options key it sets; test/contract.test.js finds each contract flag here.
 const OPTIONS = Object.freeze({
   '--workload': { key: 'workload', parse: parseWorkload },
   '--approach': { key: 'approach', parse: parseApproach },
@@ -173,6 +177,7 @@ module.exports = {
   APPROACHES_BY_WORKLOAD,
   DEFAULTS,
   MAX_IO_MS,
+  OPTIONS,
   USAGE,
   UsageError,
   formatUsageError,

@@ -1,5 +1,14 @@
 'use strict';
-// Maps a failure to the schema's runner error kinds: out_of_memory, resource_exhausted, internal.
+// Maps a failure to the contract's runner error kinds: out_of_memory, resource_exhausted, internal.
+
+// Every error.kind this runner can produce: classifyError and runner.js take them from here, and
+// test/contract.test.js checks each against the runner kinds of schema/runner_contract.json.
+const ERROR_KIND = Object.freeze({
+  RESOURCE_EXHAUSTED: 'resource_exhausted',
+  OUT_OF_MEMORY: 'out_of_memory',
+  INTERNAL: 'internal',
+});
+const ERROR_KINDS = Object.freeze(Object.values(ERROR_KIND));
 
 const OUT_OF_MEMORY_CODES = new Set(['ERR_WORKER_OUT_OF_MEMORY', 'ERR_MEMORY_ALLOCATION_FAILED', 'ENOMEM']);
 const RESOURCE_CODES = new Set([
@@ -20,11 +29,11 @@ const RESOURCE_MESSAGES = [/EAGAIN/, /Resource temporarily unavailable/i, /pthre
 function classifyError(error) {
   const code = error && typeof error.code === 'string' ? error.code : null;
   const message = error && error.message ? String(error.message) : String(error);
-  if (code !== null && OUT_OF_MEMORY_CODES.has(code)) return 'out_of_memory';
-  if (code !== null && RESOURCE_CODES.has(code)) return 'resource_exhausted';
-  if (OUT_OF_MEMORY_MESSAGES.some((re) => re.test(message))) return 'out_of_memory';
-  if (RESOURCE_MESSAGES.some((re) => re.test(message))) return 'resource_exhausted';
-  return 'internal';
+  if (code !== null && OUT_OF_MEMORY_CODES.has(code)) return ERROR_KIND.OUT_OF_MEMORY;
+  if (code !== null && RESOURCE_CODES.has(code)) return ERROR_KIND.RESOURCE_EXHAUSTED;
+  if (OUT_OF_MEMORY_MESSAGES.some((re) => re.test(message))) return ERROR_KIND.OUT_OF_MEMORY;
+  if (RESOURCE_MESSAGES.some((re) => re.test(message))) return ERROR_KIND.RESOURCE_EXHAUSTED;
+  return ERROR_KIND.INTERNAL;
 }
 
 /** A one-line, non-empty description for error.message. */
@@ -37,4 +46,4 @@ function describeError(error) {
   return line === '' ? 'unknown error' : line;
 }
 
-module.exports = { classifyError, describeError };
+module.exports = { ERROR_KIND, ERROR_KINDS, classifyError, describeError };

@@ -1,6 +1,8 @@
 'use strict';
-// Assembles the result document (schema/result.schema.json, schema_version 1).
+// Assembles the result document (schema/result.schema.json composed with schema/runner_contract.json).
 
+// The contract's schema_version (schema/README.md, "the version rule"); test/contract.test.js fails
+// until the two agree.
 const SCHEMA_VERSION = 1;
 
 /** The `workload` block: only the parameters that apply; the others are null or absent. */

@@ -3,11 +3,10 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const fs = require('node:fs');
 const { validate } = require('../test-support/schema-subset');
-const { SCHEMA_PATH, runJson } = require('../test-support/run-runner');
+const { loadSchema, runJson } = require('../test-support/run-runner');
 
-const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+const schema = loadSchema(); // result.schema.json composed with the contract
 
 function expectedChecksum(payloadBytes, repeat) {
   const payload = Buffer.alloc(payloadBytes);

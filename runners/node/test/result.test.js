@@ -1,14 +1,13 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const { classifyError, describeError } = require('../lib/error-kind');
 const { errorDocument, workloadBlock } = require('../lib/result');
 const { parseArgs } = require('../lib/args');
 const { validate } = require('../test-support/schema-subset');
-const { SCHEMA_PATH } = require('../test-support/run-runner');
+const { loadSchema } = require('../test-support/run-runner');
 
-const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+const schema = loadSchema(); // result.schema.json composed with the contract
 
 function withCode(error, code) {
   error.code = code;

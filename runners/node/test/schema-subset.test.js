@@ -6,9 +6,9 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { validate } = require('../test-support/schema-subset');
-const { REPO_ROOT, SCHEMA_PATH } = require('../test-support/run-runner');
+const { REPO_ROOT, loadSchema } = require('../test-support/run-runner');
 
-const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+const schema = loadSchema(); // result.schema.json composed with the contract
 const examples = path.join(REPO_ROOT, 'schema', 'examples');
 
 function documents(kind) {

@@ -17,17 +17,24 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 PROG = "runner"
+# What this runner implements, per workload; the contract test checks it against this language's
+# approaches in schema/runner_contract.json, both ways.
 APPROACHES_BY_WORKLOAD: dict[str, tuple[str, ...]] = {
     "io": ("threading", "asyncio", "threadpool"),
     "cpu": ("threading", "asyncio", "multiprocessing"),
 }
 ALL_APPROACHES = ("threading", "asyncio", "threadpool", "multiprocessing")
-USAGE_ERROR_EXIT = 2
+# The contract's exit_codes.usage; the other two codes live with main() in cli.py.
+EXIT_USAGE = 2
 
 
 @dataclass(frozen=True)
 class BenchmarkConfig:
-    """One run's parameters, validated."""
+    """One run's parameters, validated.
+
+    Every field after workload and approach is an option of schema/runner_contract.json, under the
+    contract's own name, so the contract test can look each one up by that name.
+    """
 
     workload: str
     approach: str
@@ -69,7 +76,7 @@ class OneLineArgumentParser(argparse.ArgumentParser):
         message = re.sub(r"^argument (\S+?): ", r"\1: ", message)
         message = " ".join(message.split())
         sys.stderr.write(f"{self.prog}: error: {message}\n")
-        sys.exit(USAGE_ERROR_EXIT)
+        sys.exit(EXIT_USAGE)
 
     def print_help(self, file: SupportsWrite[str] | None = None) -> None:
         # Usage goes to stderr: stdout carries the JSON document and nothing else, ever.

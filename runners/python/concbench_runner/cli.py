@@ -22,6 +22,7 @@ from concbench_runner.result_document import error_document, ok_document
 from concbench_runner.task_timing import TaskTimes
 from concbench_runner.workload_outcome import WorkloadOutcome
 
+# The contract's exit_codes.ok and exit_codes.run_failed (exit_codes.usage is arguments.EXIT_USAGE).
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import errno
 from concurrent.futures.process import BrokenProcessPool
+from typing import Literal, get_args
+
+# Every error.kind this runner can produce. A Literal, so that mypy --strict refuses any other string
+# from classify() or error_document(); tests/test_python_runner_contract.py checks each one against
+# the runner kinds of schema/runner_contract.json.
+ErrorKind = Literal["resource_exhausted", "out_of_memory", "internal"]
+ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
 
 THREAD_START_FAILURE = "can't start new thread"
 RESOURCE_ERRNOS = frozenset({errno.EAGAIN, errno.EMFILE, errno.ENFILE, errno.ENOSPC, errno.EMLINK})
@@ -28,7 +35,7 @@ class TaskFailed(Exception):
         self.cause = cause
 
 
-def classify(exc: BaseException) -> str:
+def classify(exc: BaseException) -> ErrorKind:
     """error.kind for an exception: resource_exhausted, out_of_memory or internal."""
     if isinstance(exc, (SubmissionStopped, TaskFailed)):
         return classify(exc.cause)

@@ -1,4 +1,4 @@
-"""The JSON result document (schema/result.schema.json, schema_version 1)."""
+"""The JSON result document (schema/result.schema.json composed with schema/runner_contract.json)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import platform
 from typing import Any
 
 from concbench_runner.arguments import BenchmarkConfig
+from concbench_runner.failures import ErrorKind
 from concbench_runner.measurement_window import MeasurementWindow
 from concbench_runner.peak_concurrency import concurrency_document
 from concbench_runner.task_timing import latency_document
 from concbench_runner.workload_outcome import WorkloadOutcome
 
+# The contract's schema_version (schema/README.md, "the version rule"); the contract test fails until they agree.
 SCHEMA_VERSION = 1
 
 
@@ -75,7 +77,7 @@ def ok_document(
 
 def error_document(
     config: BenchmarkConfig,
-    kind: str,
+    kind: ErrorKind,
     message: str,
     started_at: str,
     environment: dict[str, Any] | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -16,6 +17,7 @@ REPO_ROOT = RUNNER_DIR.parents[1]
 RUNNER = RUNNER_DIR / "runner.py"
 SCHEMA_DIR = REPO_ROOT / "schema"
 SCHEMA_PATH = SCHEMA_DIR / "result.schema.json"
+CONTRACT_PATH = SCHEMA_DIR / "runner_contract.json"
 
 # The article's parameters: 1,000 tasks of 10 ms; ThreadPool(50); sha256 of 64 bytes x 10,000.
 ARTICLE_TASKS = 1000
@@ -61,14 +63,64 @@ def run_runner(
 
 
 @cache
+def load_contract() -> dict[str, Any]:
+    """schema/runner_contract.json: the one owner of languages, approaches, options, error kinds, exit codes."""
+    contract = json.loads(CONTRACT_PATH.read_text())
+    assert isinstance(contract, dict)
+    return contract
+
+
+def compose_schema(schema: dict[str, Any], contract: dict[str, Any]) -> dict[str, Any]:
+    """The result schema with what the contract owns filled in: schema/README.md's seven steps, in order.
+
+    result.schema.json leaves these enums out so that it cannot disagree with the contract; validating
+    against it alone would accept any language, approach, error kind or schema_version.
+    """
+    composed = copy.deepcopy(schema)
+    properties = composed["properties"]
+    languages: dict[str, Any] = contract["languages"]
+    # 1. the current schema_version.
+    properties["schema_version"]["const"] = contract["schema_version"]
+    # 2. the languages, in file order.
+    properties["language"]["enum"] = list(languages)
+    # 3. every language's approaches, in file order, each name once.
+    approaches: list[str] = []
+    for language in languages.values():
+        approaches += [name for name in language["approaches"] if name not in approaches]
+    properties["approach"]["enum"] = approaches
+    # 4. runner error kinds, then orchestrator error kinds.
+    kinds = contract["error_kinds"]
+    properties["error"]["oneOf"][1]["properties"]["kind"]["enum"] = [*kinds["runner"], *kinds["orchestrator"]]
+    # 5. per language, only that language's approaches.
+    composed.setdefault("allOf", []).extend(
+        {
+            "if": {"properties": {"language": {"const": name}}, "required": ["language"]},
+            "then": {"properties": {"approach": {"enum": list(language["approaches"])}}},
+        }
+        for name, language in languages.items()
+    )
+    workloads: dict[str, Any] = contract["workloads"]
+    workload = properties["workload"]
+    # 6. the workloads, in file order.
+    workload["properties"]["kind"]["enum"] = list(workloads)
+    # 7. per workload, its options are required.
+    workload.setdefault("allOf", []).extend(
+        {"if": {"properties": {"kind": {"const": name}}, "required": ["kind"]}, "then": {"required": spec["options"]}}
+        for name, spec in workloads.items()
+    )
+    return composed
+
+
+@cache
 def load_schema() -> dict[str, Any]:
+    """schema/result.schema.json composed with schema/runner_contract.json (schema/README.md)."""
     schema = json.loads(SCHEMA_PATH.read_text())
     assert isinstance(schema, dict)
-    return schema
+    return compose_schema(schema, load_contract())
 
 
 def schema_errors(document: object) -> list[str]:
-    """Messages of every violation of schema/result.schema.json (with format checking)."""
+    """Messages of every violation of the composed schema (with format checking)."""
     from jsonschema import Draft202012Validator, FormatChecker
 
     validator = Draft202012Validator(load_schema(), format_checker=FormatChecker())

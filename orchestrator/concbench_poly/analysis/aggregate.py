@@ -1,0 +1,399 @@
+"""From raw runs to a Summary: per case and figure a Stat over repetitions, checked against claims.
+
+Pure: no files, no clock. Everything a report shows is decided here once (which runs count, which
+latency view, which memory figure, what a sweep broke on), so every exporter tells the same story.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar, cast
+
+from concbench_poly.analysis.claims import MEMORY_UNIT_BYTES, Claim, ClaimRow, Claims, ClaimView, Column, Verdict
+from concbench_poly.analysis.environment import Environment, environment_of
+from concbench_poly.analysis.figures import (
+    FIGURES,
+    LATENCY_VIEWS,
+    MEMORY_FIGURE,
+    LatencyView,
+    as_latency_view,
+    latency_figure,
+)
+from concbench_poly.analysis.statistics import Stat, describe, pointwise_median
+from concbench_poly.cases import Case, case_order
+from concbench_poly.results.model import Measurement, RunResult
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A run that did not finish, with the runner's (or the orchestrator's) reason."""
+
+    language: str
+    repetition: int
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ViewCaveat:
+    """The claim's number belongs to another latency view than the one the table shows."""
+
+    kind: ClassVar[str] = "latency_view"
+
+    claim_view: ClaimView
+    shown_view: LatencyView
+
+
+@dataclass(frozen=True)
+class ParallelismCaveat:
+    """The claim assumes more CPUs than the runs had."""
+
+    kind: ClassVar[str] = "parallelism"
+
+    claimed: int
+    seen: int
+
+
+Caveat = ViewCaveat | ParallelismCaveat
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """One article column for one case: the measured median against the claim."""
+
+    column: Column
+    figure: str
+    claim: Claim
+    measured: float  # median, in claim.unit
+    verdict: Verdict
+    caveats: tuple[Caveat, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case: Case
+    runs: int  # measured (non-warm-up) runs
+    ok_runs: int
+    stats: dict[str, Stat]
+    runtime_stats: dict[str, Stat]
+    failures: tuple[Failure, ...]
+    claim_row: ClaimRow | None
+    checks: tuple[ClaimCheck, ...]
+    cdf: dict[str, tuple[float, ...]]  # latency view -> typical p0..p100 over runs
+    parallelism: tuple[int, ...]  # distinct effective parallelism the runs saw
+    runtimes: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return self.case.key
+
+    @property
+    def label(self) -> str:
+        return self.case.label
+
+    @property
+    def completed(self) -> bool:
+        return self.ok_runs > 0
+
+    @property
+    def all_ok(self) -> bool:
+        return self.runs > 0 and self.ok_runs == self.runs
+
+    def stat(self, figure: str) -> Stat | None:
+        return self.stats.get(figure)
+
+    def check(self, column: Column) -> ClaimCheck | None:
+        return next((c for c in self.checks if c.column == column), None)
+
+    def main_failure(self) -> Failure | None:
+        return main_failure(self.failures)
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One task count of a sweep."""
+
+    tasks: int
+    case_key: str
+    runs: int
+    ok_runs: int
+    peak_rss: Stat | None
+    cgroup_peak: Stat | None
+    vm_peak: Stat | None
+    per_task: Stat | None  # (peak - baseline) / N, per run
+    marginal_bytes_per_task: float | None  # slope of median peak RSS from the previous completed point
+    total: Stat | None
+    floor_ms: float | None  # io only: the least total time possible, D * ceil(N / pool)
+    end_to_end_p99: Stat | None
+    cpu: Stat | None
+    peak_running: Stat | None  # how many of the N tasks really overlapped
+    failure: Failure | None
+    public: Claim | None  # public peak-memory figure at this N, in MiB
+    public_verdict: Verdict | None
+
+    @property
+    def completed(self) -> bool:
+        return self.runs > 0 and self.ok_runs == self.runs
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Cases that differ only by their task count."""
+
+    label: str
+    language: str
+    approach: str
+    workload: str
+    points: tuple[SweepPoint, ...]
+    largest_completed: int | None  # largest N whose every run finished
+    broke_at: int | None  # smallest N with a failed run
+    break_reason: Failure | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    cases: tuple[CaseSummary, ...]
+    latency_view: LatencyView
+    claims: Claims
+    sweeps: tuple[Sweep, ...]
+    environment: Environment
+    warmups_ignored: int
+    memory_figure: str = MEMORY_FIGURE
+
+    def case(self, key: str) -> CaseSummary | None:
+        return next((c for c in self.cases if c.key == key), None)
+
+    def of_workload(self, workload: str) -> tuple[CaseSummary, ...]:
+        return tuple(c for c in self.cases if c.case.workload == workload)
+
+    @property
+    def repetitions(self) -> tuple[int, int]:
+        """Fewest and most measured runs of any case."""
+        runs = [c.runs for c in self.cases]
+        return (min(runs), max(runs)) if runs else (0, 0)
+
+    def table_rows(self, workload: str) -> tuple[tuple[ClaimRow | None, CaseSummary | None], ...]:
+        """The main table of a workload: the article's rows in its order (measured or not), then
+        measured cases the article has no row for, except sweep points (the sweep table has them)."""
+        rows: list[tuple[ClaimRow | None, CaseSummary | None]] = []
+        used: set[str] = set()
+        for claim_row in self.claims.rows(workload):
+            match = next((c for c in self.of_workload(workload) if c.claim_row is claim_row), None)
+            rows.append((claim_row, match))
+            if match is not None:
+                used.add(match.key)
+        in_sweeps = {p.case_key for s in self.sweeps for p in s.points}
+        rows += [(None, c) for c in self.of_workload(workload) if c.key not in used | in_sweeps]
+        return tuple(rows)
+
+
+def summarize(
+    results: Sequence[RunResult],
+    claims: Claims,
+    latency_view: LatencyView | str = "service",
+) -> Summary:
+    """Group measured runs by case and describe each figure over its repetitions (pure: no files).
+
+    claims: claims.load_claims() for the article's, claims.NO_CLAIMS for no checks at all.
+    """
+    view = as_latency_view(latency_view)
+    measured = [r for r in results if not r.warmup]
+    by_key: dict[str, list[RunResult]] = defaultdict(list)
+    for result in measured:
+        by_key[result.case.key].append(result)
+    used_rows: set[int] = set()
+    cases: list[CaseSummary] = []
+    for key in sorted(by_key, key=lambda k: case_order(by_key[k][0].case)):
+        runs = sorted(by_key[key], key=lambda r: r.repetition)
+        claim_row = claims.row_for(runs[0].case)
+        # Two cases can fit one loose row (payload_bytes is not in the CPU rows); the first in
+        # report order takes it, so each article row is checked against exactly one case.
+        if claim_row is not None and id(claim_row) in used_rows:
+            claim_row = None
+        if claim_row is not None:
+            used_rows.add(id(claim_row))
+        cases.append(_case_summary(runs, claim_row, view))
+    return Summary(
+        cases=tuple(cases),
+        latency_view=view,
+        claims=claims,
+        sweeps=_sweeps(cases, claims),
+        environment=environment_of(measured),
+        warmups_ignored=len(results) - len(measured),
+    )
+
+
+def _case_summary(runs: list[RunResult], claim_row: ClaimRow | None, view: LatencyView) -> CaseSummary:
+    case = runs[0].case
+    ok = [r.measurement for r in runs if r.ok and r.measurement is not None]
+    stats = {name: s for name, fig in FIGURES.items() if (s := _describe(fig.extract(m) for m in ok))}
+    cdf: dict[str, tuple[float, ...]] = {}
+    for cdf_view in LATENCY_VIEWS:
+        vectors = [v for m in ok if (v := _cdf(m, cdf_view)) is not None]
+        if vectors:
+            cdf[cdf_view] = pointwise_median(vectors)
+    parallelism = sorted({p for r in runs if isinstance(p := _parallelism(r), int)})
+    case_summary = CaseSummary(
+        case=case,
+        runs=len(runs),
+        ok_runs=len(ok),
+        stats=stats,
+        runtime_stats=_runtime_stats(ok),
+        failures=tuple(
+            Failure(case.language, r.repetition, r.error_kind or "unknown", r.error_message or "no message")
+            for r in runs
+            if not r.ok
+        ),
+        claim_row=claim_row,
+        checks=(),
+        cdf=cdf,
+        parallelism=tuple(parallelism),
+        runtimes=tuple(sorted({r.runtime for r in runs if r.runtime})),
+    )
+    if claim_row is None:
+        return case_summary
+    return replace(case_summary, checks=tuple(_checks(case_summary, claim_row, view)))
+
+
+def _parallelism(result: RunResult) -> object:
+    return (result.document.get("environment") or {}).get("parallelism")
+
+
+def _describe(values: Iterable[float | None]) -> Stat | None:
+    present = [float(v) for v in values if v is not None]
+    return describe(present) if present else None
+
+
+def _cdf(measurement: Measurement, view: str) -> tuple[float, ...] | None:
+    return measurement.service_cdf if view == "service" else measurement.end_to_end_cdf
+
+
+def _runtime_stats(ok: list[Measurement]) -> dict[str, Stat]:
+    keys = sorted({k for m in ok for k, v in m.runtime_memory.items() if _is_number(v)})
+    stats: dict[str, Stat] = {}
+    for key in keys:
+        values = [m.runtime_memory.get(key) for m in ok]
+        stat = _describe(cast(float, v) for v in values if _is_number(v))
+        if stat is not None:
+            stats[key] = stat
+    return stats
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+_COLUMN_FIGURE: dict[Column, Callable[[LatencyView], str]] = {
+    "total": lambda _view: "total_ms",
+    "p50": lambda view: latency_figure(view, "p50"),
+    "p99": lambda view: latency_figure(view, "p99"),
+    "memory": lambda _view: MEMORY_FIGURE,
+}
+
+
+def _checks(summary: CaseSummary, row: ClaimRow, view: LatencyView) -> Iterable[ClaimCheck]:
+    seen = max(summary.parallelism) if summary.parallelism else None
+    for claim in row.claims:
+        figure = _COLUMN_FIGURE[claim.column](view)
+        stat = summary.stat(figure)
+        if stat is None:
+            continue
+        measured = stat.median / MEMORY_UNIT_BYTES if claim.unit == "MiB" else stat.median
+        caveats: list[Caveat] = []
+        if claim.view is not None and claim.view != view:
+            caveats.append(ViewCaveat(claim_view=claim.view, shown_view=view))
+        if row.parallelism is not None and seen is not None and seen < row.parallelism:
+            caveats.append(ParallelismCaveat(claimed=row.parallelism, seen=seen))
+        verdict = claim.verdict(measured)
+        assert verdict is not None
+        yield ClaimCheck(claim.column, figure, claim, measured, verdict, tuple(caveats))
+
+
+def main_failure(failures: Sequence[Failure]) -> Failure | None:
+    """The most frequent failure kind, represented by its first run (reports quote one reason)."""
+    if not failures:
+        return None
+    kind, _ = Counter(f.kind for f in failures).most_common(1)[0]
+    return next(f for f in failures if f.kind == kind)
+
+
+def sweep_family(case: Case) -> Case:
+    """Everything but the task count: cases sharing it form a sweep."""
+    return replace(case, tasks=0)
+
+
+def _sweeps(cases: Sequence[CaseSummary], claims: Claims) -> tuple[Sweep, ...]:
+    families: dict[Case, list[CaseSummary]] = defaultdict(list)
+    for case_summary in cases:
+        families[sweep_family(case_summary.case)].append(case_summary)
+    sweeps: list[Sweep] = []
+    for members in families.values():
+        if len({m.case.tasks for m in members}) < 2:
+            continue
+        members = sorted(members, key=lambda m: m.case.tasks)
+        series = claims.scale_for(members[0].case)
+        points: list[SweepPoint] = []
+        previous: SweepPoint | None = None
+        for member in members:
+            point = _sweep_point(member, previous, series.at(member.case.tasks) if series else None)
+            points.append(point)
+            if point.peak_rss is not None:
+                previous = point
+        completed = [p.tasks for p in points if p.completed]
+        broken = [p for p in points if p.failure is not None]
+        first = members[0].case
+        sweeps.append(
+            Sweep(
+                label=_family_label(first),
+                language=first.language,
+                approach=first.approach,
+                workload=first.workload,
+                points=tuple(points),
+                largest_completed=max(completed) if completed else None,
+                broke_at=broken[0].tasks if broken else None,
+                break_reason=broken[0].failure if broken else None,
+            )
+        )
+    return tuple(sweeps)
+
+
+def _family_label(case: Case) -> str:
+    """'Python ThreadPool(50)' without the task count, with the wait for I/O sweeps."""
+    if case.workload == "io" and case.io_ms is not None:
+        return f"{case.family_label}, I/O {case.io_ms:g} ms"
+    return f"{case.family_label}, CPU"
+
+
+def _sweep_point(member: CaseSummary, previous: SweepPoint | None, public: Claim | None) -> SweepPoint:
+    case = member.case
+    peak = member.stat("peak_rss_bytes")
+    marginal = None
+    if peak is not None and previous is not None and previous.peak_rss is not None:
+        marginal = (peak.median - previous.peak_rss.median) / (case.tasks - previous.tasks)
+    floor_ms = None
+    if case.workload == "io" and case.io_ms is not None:
+        batches = math.ceil(case.tasks / case.pool_size) if case.pool_size else 1
+        floor_ms = case.io_ms * batches
+    public_verdict = public.verdict(peak.median / MEMORY_UNIT_BYTES) if public and peak else None
+    return SweepPoint(
+        tasks=case.tasks,
+        case_key=member.key,
+        runs=member.runs,
+        ok_runs=member.ok_runs,
+        peak_rss=peak,
+        cgroup_peak=member.stat("cgroup_peak_bytes"),
+        vm_peak=member.stat("vm_peak_bytes"),
+        per_task=member.stat("per_task_bytes"),
+        marginal_bytes_per_task=marginal,
+        total=member.stat("total_ms"),
+        floor_ms=floor_ms,
+        end_to_end_p99=member.stat("end_to_end_p99_ms"),
+        cpu=member.stat("cpu_s"),
+        peak_running=member.stat("peak_running"),
+        failure=member.main_failure(),
+        public=public,
+        public_verdict=public_verdict,
+    )

@@ -1,0 +1,177 @@
+"""The decision guide, derived from the measurements of one Summary (never written by hand).
+
+Rules, stated so that a reader can check a pick against the tables:
+- Only approaches measured at the same task count are compared; the count with the most completed
+  approaches is used (ties: the larger count, the harder test).
+- I/O-bound: the approaches whose total time is within IO_TIME_SLACK of the fastest are "fast
+  enough" (unbounded models all finish in D plus spawn cost, a bounded pool needs N/P x D); among
+  them the smallest peak RSS wins, because for waiting tasks memory is what limits how many fit.
+- CPU-bound: the shortest total (wall) time wins; CPU time is shown to tell parallelism from luck.
+- A pick whose deciding figure overlaps the runner-up's [min, max] is flagged as a close call.
+
+Structured only: report/text.py words every decision.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from concbench_poly.analysis.aggregate import CaseSummary, Summary, Sweep
+from concbench_poly.analysis.figures import LatencyView, latency_figure
+from concbench_poly.analysis.statistics import Stat, ranges_overlap
+from concbench_poly.contract import contract
+
+OVERALL = "overall"
+
+# An approach within 1.5x of the fastest I/O total still "finishes in about D"; a pool that needs
+# several batches does not.
+IO_TIME_SLACK = 1.5
+
+# Why a pick won: "only" (nothing to compare it with), "io_memory" (smallest peak RSS among the
+# fast-enough), "cpu_time" (shortest total time).
+Rule = Literal["only", "io_memory", "cpu_time"]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One approach as the guide sees it, with the medians behind the pick."""
+
+    key: str
+    label: str  # full case label without the task count, "Python asyncio"
+    short: str  # within one language, "asyncio"
+    completed: bool
+    total_ms: Stat | None
+    p99_ms: Stat | None
+    peak_rss_bytes: Stat | None
+    cpu_s: Stat | None
+    failure_kind: str | None
+    failure_message: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    workload: str
+    scope: str  # a language key, or OVERALL
+    tasks: int | None  # task count compared; None when nothing was measured
+    pick: Option | None
+    alternatives: tuple[Option, ...]
+    rule: Rule | None  # None when nothing was picked
+    close_call: Option | None  # an alternative not significantly different on the deciding figure
+    broken: tuple[Sweep, ...]  # sweeps of this scope that broke at some N
+
+    @property
+    def measured(self) -> bool:
+        return self.tasks is not None
+
+    def name(self, option: Option) -> str:
+        """Within a language the approach is enough; overall the language must be named too."""
+        return option.label if self.scope == OVERALL else option.short
+
+
+@dataclass(frozen=True)
+class DecisionGuide:
+    latency_view: LatencyView
+    decisions: tuple[Decision, ...]
+
+    def get(self, workload: str, scope: str) -> Decision | None:
+        return next((d for d in self.decisions if d.workload == workload and d.scope == scope), None)
+
+
+GUIDE_WORKLOADS = ("io", "cpu")
+
+
+def decide(summary: Summary) -> DecisionGuide:
+    """The structured guide: per workload, one decision per language and one overall."""
+    decisions: list[Decision] = []
+    for workload in GUIDE_WORKLOADS:
+        for language in contract().languages:
+            decisions.append(_decide(summary, workload, language))
+        decisions.append(_decide(summary, workload, OVERALL))
+    return DecisionGuide(latency_view=summary.latency_view, decisions=tuple(decisions))
+
+
+def _decide(summary: Summary, workload: str, scope: str) -> Decision:
+    pool = [c for c in summary.of_workload(workload) if scope in (OVERALL, c.case.language)]
+    broken = tuple(
+        s
+        for s in summary.sweeps
+        if s.workload == workload and scope in (OVERALL, s.language) and s.broke_at and s.break_reason
+    )
+    if not pool:
+        return Decision(workload, scope, None, None, (), None, None, broken)
+    tasks = _compared_task_count(pool, summary.of_workload(workload))
+    options = [_option(c, summary.latency_view) for c in pool if c.case.tasks == tasks]
+    done = [o for o in options if o.completed]
+    if not done:
+        return Decision(workload, scope, tasks, None, tuple(options), None, None, broken)
+    pick, rule, decider = _pick_io(done) if workload == "io" else _pick_cpu(done)
+    alternatives = tuple(o for o in options if o is not pick)
+    return Decision(
+        workload=workload,
+        scope=scope,
+        tasks=tasks,
+        pick=pick,
+        alternatives=alternatives,
+        rule=rule,
+        close_call=_close_call(pick, alternatives, decider),
+        broken=broken,
+    )
+
+
+def _compared_task_count(pool: Sequence[CaseSummary], workload_cases: Sequence[CaseSummary]) -> int:
+    """Most completed approaches in scope; ties go to the count most approaches of any language ran
+    (so languages are compared at the same N), then to the larger count."""
+    completed: dict[int, int] = defaultdict(int)
+    for case_summary in pool:
+        completed[case_summary.case.tasks] += int(case_summary.completed)
+    everywhere: dict[int, int] = defaultdict(int)
+    for case_summary in workload_cases:
+        everywhere[case_summary.case.tasks] += int(case_summary.completed)
+    return max(completed, key=lambda n: (completed[n], everywhere[n], n))
+
+
+def _option(case_summary: CaseSummary, view: LatencyView) -> Option:
+    failure = case_summary.main_failure()
+    case = case_summary.case
+    # The task count is stated once per decision, so it is dropped from the names.
+    label = case.family_label
+    return Option(
+        key=case_summary.key,
+        label=label,
+        short=label.removeprefix(f"{contract().display_name(case.language)} "),
+        completed=case_summary.completed,
+        total_ms=case_summary.stat("total_ms"),
+        p99_ms=case_summary.stat(latency_figure(view, "p99")),
+        peak_rss_bytes=case_summary.stat("peak_rss_bytes"),
+        cpu_s=case_summary.stat("cpu_s"),
+        failure_kind=failure.kind if failure else None,
+        failure_message=failure.message if failure else None,
+    )
+
+
+def _median(stat: Stat | None) -> float:
+    return stat.median if stat is not None else float("inf")
+
+
+def _pick_io(done: list[Option]) -> tuple[Option, Rule, str]:
+    fastest = min(_median(o.total_ms) for o in done)
+    fast_enough = [o for o in done if _median(o.total_ms) <= fastest * IO_TIME_SLACK]
+    pick = min(fast_enough, key=lambda o: (_median(o.peak_rss_bytes), _median(o.p99_ms), o.key))
+    return pick, "only" if len(done) == 1 else "io_memory", "peak_rss_bytes"
+
+
+def _pick_cpu(done: list[Option]) -> tuple[Option, Rule, str]:
+    pick = min(done, key=lambda o: (_median(o.total_ms), _median(o.cpu_s), o.key))
+    return pick, "only" if len(done) == 1 else "cpu_time", "total_ms"
+
+
+def _close_call(pick: Option, alternatives: Sequence[Option], decider: str) -> Option | None:
+    ours = getattr(pick, decider)
+    for other in alternatives:
+        theirs = getattr(other, decider)
+        if ours is not None and theirs is not None and ranges_overlap(ours, theirs):
+            return other
+    return None

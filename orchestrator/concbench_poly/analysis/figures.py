@@ -1,0 +1,82 @@
+"""The figures every successful run reports, and how each reads (unit, direction)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from concbench_poly.results.model import Measurement
+
+LatencyView = Literal["service", "end_to_end"]
+LATENCY_VIEWS: tuple[LatencyView, ...] = ("service", "end_to_end")
+FigureKind = Literal["time", "rate", "memory", "cpu", "count"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number every successful run reports, and how to read it."""
+
+    name: str
+    label: str
+    unit: str
+    kind: FigureKind
+    higher_is_better: bool
+    extract: Callable[[Measurement], float | None] = field(compare=False, repr=False)
+
+
+def _figures(*figures: Figure) -> dict[str, Figure]:
+    return {f.name: f for f in figures}
+
+
+FIGURES: dict[str, Figure] = _figures(
+    Figure("total_ms", "total time", "ms", "time", False, lambda m: m.total_ms),
+    Figure("throughput_per_s", "throughput", "tasks/s", "rate", True, lambda m: m.throughput_per_s),
+    Figure("service_p50_ms", "service p50", "ms", "time", False, lambda m: m.service.p50),
+    Figure("service_p99_ms", "service p99", "ms", "time", False, lambda m: m.service.p99),
+    Figure("end_to_end_p50_ms", "end-to-end p50", "ms", "time", False, lambda m: m.end_to_end.p50),
+    Figure("end_to_end_p99_ms", "end-to-end p99", "ms", "time", False, lambda m: m.end_to_end.p99),
+    Figure("peak_rss_bytes", "peak RSS", "bytes", "memory", False, lambda m: m.peak_rss_bytes),
+    Figure("per_task_bytes", "per task", "bytes", "memory", False, lambda m: m.per_task_bytes),
+    Figure("cgroup_peak_bytes", "cgroup peak", "bytes", "memory", False, lambda m: m.cgroup_peak_bytes),
+    Figure("vm_peak_bytes", "VmPeak", "bytes", "memory", False, lambda m: m.vm_peak_bytes),
+    Figure("cpu_s", "CPU time (user+system)", "s", "cpu", False, lambda m: m.cpu_s),
+    Figure("user_s", "user CPU", "s", "cpu", False, lambda m: m.user_s),
+    Figure("system_s", "system CPU", "s", "cpu", False, lambda m: m.system_s),
+    Figure(
+        "voluntary_ctx_switches",
+        "voluntary context switches",
+        "count",
+        "count",
+        False,
+        lambda m: m.voluntary_ctx_switches,
+    ),
+    Figure(
+        "involuntary_ctx_switches",
+        "involuntary context switches",
+        "count",
+        "count",
+        False,
+        lambda m: m.involuntary_ctx_switches,
+    ),
+    Figure("peak_threads", "peak OS threads", "count", "count", False, lambda m: m.peak_threads),
+    Figure("peak_running", "peak tasks running at once", "count", "count", True, lambda m: m.peak_running),
+    Figure("peak_in_flight", "peak tasks in flight at once", "count", "count", True, lambda m: m.peak_in_flight),
+    Figure("submit_ms", "time to submit every task", "ms", "time", False, lambda m: m.submit_ms),
+)
+
+# The memory figure the main tables show and the article's "Memory" column is checked against:
+# what the OS charged the process, the figure that decides whether N tasks fit in a container.
+MEMORY_FIGURE = "peak_rss_bytes"
+
+
+def latency_figure(view: LatencyView, percentile: Literal["p50", "p99"]) -> str:
+    return f"{view}_{percentile}_ms"
+
+
+def as_latency_view(text: str) -> LatencyView:
+    """Narrow a CLI string to a view; anything else is a programming error, not user input."""
+    for view in LATENCY_VIEWS:
+        if text == view:
+            return view
+    raise ValueError(f"latency_view must be one of {', '.join(LATENCY_VIEWS)}, got {text!r}")

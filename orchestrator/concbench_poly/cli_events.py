@@ -1,0 +1,57 @@
+"""Progress of a benchmark on stderr: the CLI's rendering of the service's events (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from concbench_poly.execution.base import RunRequest
+from concbench_poly.results.model import RunResult
+
+
+class ConsoleEvents:
+    """Renders service events with rich on stderr; silent with --quiet."""
+
+    def __init__(self, console: Console, quiet: bool) -> None:
+        self._console = console
+        self._quiet = quiet
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> ConsoleEvents:
+        if not self._quiet:
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self._console,
+                transient=True,
+            )
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def notice(self, message: str) -> None:
+        if not self._quiet:
+            self._console.print(f"[dim]concbench-poly:[/] {escape(message)}", soft_wrap=True)
+
+    def run_started(self, request: RunRequest, index: int, total: int) -> None:
+        if self._progress is None:
+            return
+        kind = "warm-up" if request.warmup else f"run {request.repetition + 1}"
+        label = f"{request.case.label} [{request.case.workload}] {kind}"
+        if self._task is None:
+            self._task = self._progress.add_task(label, total=total)
+        self._progress.update(self._task, description=label, completed=index)
+
+    def run_finished(self, result: RunResult) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.advance(self._task)
+        if not result.ok and not self._quiet:
+            what = escape(f"{result.case.label} [{result.case.workload}]: {result.error_message}")
+            self._console.print(f"[red]failed:[/] {what}", soft_wrap=True)

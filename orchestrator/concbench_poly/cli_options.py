@@ -1,0 +1,81 @@
+"""The command line's options: their types, help and defaults, and how a command's parameters
+become the one BenchmarkFlags object that all, run and sweep share (config.py turns it into options).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from concbench_poly.config import BenchmarkFlags
+from concbench_poly.config import parse_task_counts as parse_counts
+from concbench_poly.contract import contract
+
+CONTRACT = contract()
+
+
+class Format(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
+
+class ExecutorChoice(StrEnum):
+    auto = "auto"
+    docker = "docker"
+    local = "local"
+
+
+class LatencyView(StrEnum):
+    service = "service"
+    end_to_end = "end_to_end"
+
+
+# The contract's defaults (the article's workload), as the commands' defaults.
+TASKS = CONTRACT.int_default("tasks")
+IO_MS = float(CONTRACT.default("io_ms"))
+WORKERS = CONTRACT.int_default("workers")
+CPU_REPEAT = CONTRACT.int_default("repeat")
+
+
+# Options shared by all/run/sweep; defaults are the contract's (the article's workload) and DEFAULT_LIMITS.
+LanguagesArg = Annotated[list[str] | None, typer.Argument(help=f"{', '.join(CONTRACT.languages)} [all of them].")]
+WorkloadOpt = Annotated[str, typer.Option("--workload", help=f"{', '.join(CONTRACT.workload_names)} or all.")]
+IoMsOpt = Annotated[float, typer.Option("--io-ms", min=0.001, help="io: wait per task in ms (D).")]
+CpusOpt = Annotated[float, typer.Option("--cpus", min=0.01, help="CPU quota in cores.")]
+CpusetOpt = Annotated[str, typer.Option("--cpuset", help="CPUs to pin to, e.g. 0 or 0-1.")]
+MemoryOpt = Annotated[str, typer.Option("--memory", help="Memory limit (no swap), e.g. 512m, 4g.")]
+PidsOpt = Annotated[int, typer.Option("--pids", min=16, help="pids limit (threads count).")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Per-run time limit in seconds.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Results directory [default: results/<UTC time>].")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="What to print on stdout.")]
+ExecutorOpt = Annotated[ExecutorChoice, typer.Option("--executor", help="docker, local, or auto (docker if up).")]
+WarmupOpt = Annotated[int, typer.Option("--warmup", min=0, help="Warm-up runs per case (saved, not aggregated).")]
+RepeatOpt = Annotated[int, typer.Option("--repeat", min=1, help="Measured runs per case, each a fresh process.")]
+ApproachOpt = Annotated[list[str] | None, typer.Option("--approach", help="Only these approaches (repeatable).")]
+PoolOpt = Annotated[list[int] | None, typer.Option("--pool-size", min=1, help="Pool sizes [the contract's].")]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Worker-pool approaches: workers.")]
+RepeatCpuOpt = Annotated[int, typer.Option("--cpu-repeat", min=1, help="cpu: payload repetitions per hash.")]
+OfflineOpt = Annotated[
+    bool | None,
+    typer.Option("--offline/--online", help="Force the offline Debian base, or the official images [auto]."),
+]
+KeepOpt = Annotated[bool, typer.Option("--keep", help="Leave containers in place for docker inspect.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr.")]
+ViewOpt = Annotated[LatencyView, typer.Option("--latency", help="Latency view the tables show.")]
+
+
+LISTS = frozenset({"languages", "approach", "pool_size"})  # repeatable options: None when not given
+
+
+def flags_from(values: dict[str, Any], sweep: bool) -> BenchmarkFlags:
+    """One BenchmarkFlags from a command's parameters, taken by name: the commands share the names."""
+    given = {f.name: values[f.name] for f in fields(BenchmarkFlags) if f.name in values}
+    given |= {k: v.value if isinstance(v, StrEnum) else tuple(v or ()) if k in LISTS else v for k, v in given.items()}
+    tasks = tuple(parse_counts(values["tasks"])) if sweep else (values["tasks"],)
+    return BenchmarkFlags(**given | {"tasks": tasks, "sweep": sweep})

@@ -1,0 +1,105 @@
+"""Runs a runner image in a pinned, locked-down container through the docker SDK."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import docker
+import docker.errors
+import requests.exceptions
+
+from concbench_poly.errors import EngineUnavailableError, RunnerFailedError
+from concbench_poly.execution.base import RawRun, RunRequest
+from concbench_poly.execution.docker_engine import (
+    CASE_LABEL,
+    ENGINE_ERRORS,
+    RUN_ID_LABEL,
+    benchmark_container,
+    container_config,
+    engine_version,
+)
+from concbench_poly.execution.host import host_info
+from concbench_poly.execution.images import ImageRef
+from concbench_poly.results.document import limits_json, runner_args
+
+# After a kill, the engine needs a moment to record the exit; this bounds that wait.
+KILL_GRACE_S = 30.0
+
+
+class DockerExecutor:
+    name = "docker"
+
+    def __init__(self, client: docker.DockerClient, images: Mapping[str, ImageRef]) -> None:
+        self._client = client
+        self._images = dict(images)
+
+    def host_info(self) -> dict[str, Any]:
+        return host_info(docker_version=engine_version(self._client))
+
+    def run(self, request: RunRequest) -> RawRun:
+        image = self._images[request.case.language]
+        labels = {RUN_ID_LABEL: request.run_id, CASE_LABEL: request.case.key}
+        config = container_config(image.tag, runner_args(request.case), request.limits, labels)
+        try:
+            with benchmark_container(self._client, config, name=request.name, keep=request.keep) as container:
+                container.start()
+                timed_out = _wait(container, request.limits.timeout_s)
+                container.reload()
+                state = container.attrs["State"]
+                stdout = container.logs(stdout=True, stderr=False).decode("utf-8", errors="replace")
+                stderr = container.logs(stdout=False, stderr=True).decode("utf-8", errors="replace")
+                return RawRun(
+                    executor=self.name,
+                    stdout=stdout,
+                    stderr=stderr,
+                    exit_code=state.get("ExitCode"),
+                    timed_out=timed_out,
+                    wall_ms=container_wall_ms(state),
+                    oom_killed=bool(state.get("OOMKilled")),
+                    image=image.tag,
+                    image_id=image.image_id,
+                    container_id=container.id,
+                    applied_limits=limits_json(request.limits),
+                )
+        except docker.errors.APIError as exc:
+            # The engine answered but refused (bad cpuset, missing image...): this run's problem.
+            raise RunnerFailedError(
+                f"{request.case.language}/{request.case.approach}: Docker refused {request.name}: "
+                f"{exc.explanation or exc}"
+            ) from exc
+        except ENGINE_ERRORS as exc:
+            raise EngineUnavailableError(
+                f"{request.case.language}/{request.case.approach}: Docker engine failed during {request.name}: {exc}"
+            ) from exc
+
+
+def _wait(container: Any, timeout_s: float) -> bool:
+    """Wait for exit; on the time limit kill the container. Returns whether it timed out."""
+    try:
+        container.wait(timeout=timeout_s)
+        return False
+    except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+        # It may have exited between the timeout and the kill.
+        with contextlib.suppress(docker.errors.APIError):
+            container.kill()
+        container.wait(timeout=KILL_GRACE_S)
+        return True
+
+
+def container_wall_ms(state: Mapping[str, Any]) -> float | None:
+    """StartedAt..FinishedAt of the container, from the engine's nanosecond timestamps."""
+    started, finished = state.get("StartedAt"), state.get("FinishedAt")
+    if not started or not finished or finished.startswith("0001-"):
+        return None
+    return (_parse_engine_time_ns(finished) - _parse_engine_time_ns(started)) / 1e6
+
+
+def _parse_engine_time_ns(stamp: str) -> int:
+    """'2026-11-26T15:40:00.123456789Z' -> ns since the epoch (datetime keeps only microseconds)."""
+    main, _, rest = stamp.partition(".")
+    fraction = rest.rstrip("Z").split("+")[0].split("-")[0] if rest else "0"
+    seconds = datetime.fromisoformat(main + "+00:00").timestamp()
+    return int(seconds) * 1_000_000_000 + int(fraction.ljust(9, "0")[:9])

@@ -1,0 +1,213 @@
+"""Runner images: tagged by a hash of their sources, built with the docker SDK, offline if need be.
+
+Online, the Dockerfiles start from pinned official images. Where no registry answers (air-gapped
+labs, CI here) the same Dockerfiles start from a Debian bookworm base made with debootstrap and
+`docker import`, and install the toolchains from Debian packages during the build.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from concbench_poly.config import MANAGED_LABEL
+from concbench_poly.contract import contract
+from concbench_poly.errors import ImageBuildError
+from concbench_poly.execution.debian import debian_mirror
+
+OFFLINE_BASE_IMAGE = "concbench-poly/base:bookworm"
+DEBIAN_SUITE = "bookworm"
+
+# Build args of each runners/<lang>/Dockerfile; the defaults there are the same official images.
+OFFICIAL_BUILD_ARGS: dict[str, dict[str, str]] = {
+    "python": {"BASE_IMAGE": "python:3.12-slim-bookworm"},
+    "go": {"BUILD_IMAGE": "golang:1.23-bookworm", "RUNTIME_IMAGE": "debian:bookworm-slim"},
+    "node": {"BASE_IMAGE": "node:20-bookworm-slim"},
+}
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    language: str
+    tag: str
+    image_id: str | None
+    built: bool = False
+
+
+def build_args(language: str, offline: bool) -> dict[str, str]:
+    args = OFFICIAL_BUILD_ARGS[language]
+    return {name: OFFLINE_BASE_IMAGE for name in args} if offline else dict(args)
+
+
+def dockerignore_patterns(context: Path) -> list[str]:
+    path = context / ".dockerignore"
+    if not path.is_file():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line.rstrip("/") for line in lines if line and not line.startswith("#")]
+
+
+def context_files(context: Path) -> list[Path]:
+    """The files `docker build` would send (a .dockerignore subset: plain patterns, no negation)."""
+    patterns = dockerignore_patterns(context)
+    files = []
+    for path in sorted(context.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(context).as_posix()
+        parts = rel.split("/")
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        if any(fnmatch.fnmatch(p, pat) or fnmatch.fnmatch(parts[-1], pat) for pat in patterns for p in prefixes):
+            continue
+        files.append(path)
+    return files
+
+
+# Build inputs that .dockerignore hides from the context but that shape the image all the same.
+BUILD_FILES = ("Dockerfile", ".dockerignore")
+
+
+def source_digest(context: Path, args: dict[str, str]) -> str:
+    """sha256 over the build context, Dockerfile and build args: rebuilt only when these change."""
+    digest = hashlib.sha256()
+    for name in sorted(args):
+        digest.update(f"arg {name}={args[name]}\n".encode())
+    extra = [context / name for name in BUILD_FILES if (context / name).is_file()]
+    for path in sorted({*context_files(context), *extra}):
+        digest.update(f"file {path.relative_to(context).as_posix()}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def image_tag(language: str, digest: str) -> str:
+    return f"concbench-poly/{language}:{digest[:12]}"
+
+
+class ImageBuilder:
+    """Ensures one image per language; logs progress through `log` (the CLI decides where it goes)."""
+
+    def __init__(
+        self, client: docker.DockerClient, root: Path, log: Log = lambda _: None, mirror: str | None = None
+    ) -> None:
+        self._client = client
+        self._root = root
+        self._log = log
+        self._mirror = mirror  # None: debian_mirror() decides, when a base has to be bootstrapped
+
+    def registry_reachable(self, languages: Iterable[str]) -> bool:
+        """True when every official base is present or can be pulled (a pull fails at once offline)."""
+        for language in languages:
+            for image in OFFICIAL_BUILD_ARGS[language].values():
+                if self._present(image):
+                    continue
+                try:
+                    self._client.images.pull(image)
+                except docker.errors.APIError:
+                    return False
+        return True
+
+    def ensure(self, language: str, *, offline: bool, force: bool = False) -> ImageRef:
+        context = self._root / contract().runner(language).source_dir
+        args = build_args(language, offline)
+        tag = image_tag(language, source_digest(context, args))
+        if not force and self._present(tag):
+            return ImageRef(language, tag, self._client.images.get(tag).id, built=False)
+        if offline:
+            self.ensure_offline_base()
+        self._log(f"building {tag} from {context} ({'offline Debian base' if offline else 'official base'})")
+        started = time.perf_counter()
+        self._build(language, context, tag, args)
+        self._log(f"built {tag} in {time.perf_counter() - started:.1f} s")
+        return ImageRef(language, tag, self._client.images.get(tag).id, built=True)
+
+    def _build(self, language: str, context: Path, tag: str, args: dict[str, str]) -> None:
+        log_tail: list[str] = []
+        try:
+            stream = self._client.api.build(
+                path=str(context),
+                tag=tag,
+                buildargs=args,
+                rm=True,
+                forcerm=True,
+                pull=False,
+                decode=True,
+                labels={MANAGED_LABEL: "true", "concbench-poly.language": language},
+            )
+            for chunk in stream:
+                if "error" in chunk:
+                    tail = "".join(log_tail[-15:]).strip()
+                    raise ImageBuildError(f"{language}: building {tag} failed: {chunk['error'].strip()}\n{tail}")
+                text = chunk.get("stream")
+                if text:
+                    log_tail.append(text)  # kept for the error message; the steps themselves are noise
+        except docker.errors.APIError as exc:
+            raise ImageBuildError(f"{language}: building {tag} failed: {exc.explanation or exc}") from None
+
+    def ensure_offline_base(self) -> None:
+        if self._present(OFFLINE_BASE_IMAGE):
+            return
+        mirror = self._mirror or debian_mirror()
+        self._log(f"no registry: bootstrapping {OFFLINE_BASE_IMAGE} with debootstrap ({mirror})")
+        bootstrap_base_image(self._client, mirror, log=self._log)
+
+    def _present(self, image: str) -> bool:
+        try:
+            self._client.images.get(image)
+        except docker.errors.ImageNotFound:
+            return False
+        return True
+
+    def remove_all(self) -> list[str]:
+        """Every labelled image: the tagged runners and the untagged build stages they left behind."""
+        removed = []
+        for image in self._client.images.list(filters={"label": f"{MANAGED_LABEL}=true"}):
+            for tag in image.tags:
+                self._client.images.remove(tag, force=True)
+                removed.append(tag)
+        # Untagged stages have no name to report; their layers go with them.
+        self._client.images.prune(filters={"dangling": True, "label": f"{MANAGED_LABEL}=true"})
+        return removed
+
+
+def bootstrap_base_image(
+    client: docker.DockerClient, mirror: str, *, image: str = OFFLINE_BASE_IMAGE, log: Log = lambda _: None
+) -> None:
+    """debootstrap a minimal bookworm and import it as `image` (needs root and the debootstrap package)."""
+    if shutil.which("debootstrap") is None:
+        raise ImageBuildError(
+            f"{image}: debootstrap is not installed (apt-get install debootstrap), and no registry answers"
+        )
+    repository, _, tag = image.partition(":")
+    with tempfile.TemporaryDirectory(prefix="concbench-base-") as tmp:
+        rootfs, tarball = Path(tmp) / "rootfs", Path(tmp) / "rootfs.tar"
+        _run(["debootstrap", "--variant=minbase", DEBIAN_SUITE, str(rootfs), mirror], image)
+        log(f"{image}: packing the root filesystem")
+        _run(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(tarball), "."], image)
+        try:
+            client.api.import_image_from_file(
+                str(tarball),
+                repository=repository,
+                tag=tag or "latest",
+                changes=[f"LABEL {MANAGED_LABEL}=true", 'CMD ["/bin/bash"]'],
+            )
+        except docker.errors.APIError as exc:
+            raise ImageBuildError(f"{image}: docker import failed: {exc.explanation or exc}") from None
+
+
+def _run(command: list[str], image: str) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-10:])
+        raise ImageBuildError(f"{image}: {command[0]} failed with exit code {result.returncode}:\n{tail}")

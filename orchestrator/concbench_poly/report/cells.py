@@ -1,0 +1,435 @@
+"""The report's tables as data: which rows, which columns, what each cell says.
+
+The terminal and markdown exporters render the same Table objects, so the two can differ in layout
+only, never in content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from concbench_poly.analysis.aggregate import CaseSummary, ClaimCheck, Summary, Sweep
+from concbench_poly.analysis.claims import Claim, ClaimRow, Column, Verdict
+from concbench_poly.analysis.figures import LATENCY_VIEWS, latency_figure
+from concbench_poly.analysis.statistics import SPREAD_CV, Stat
+from concbench_poly.config import MIB
+from concbench_poly.contract import contract
+from concbench_poly.report import units
+from concbench_poly.report.text import LATENCY_VIEW_TEXT, caveat_text, runner_text
+
+CHECK = "\N{CHECK MARK}"
+CROSS = "\N{BALLOT X}"
+NONE = "\N{EM DASH}"
+
+MARKS: dict[Verdict, str] = {"within": CHECK, "above": f"{CROSS} above", "below": f"{CROSS} below"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A measured value and, where the article has one, its expected value and the verdict."""
+
+    value: str
+    expected: str | None = None
+    mark: str | None = None
+    spread: str | None = None  # "±23%!" when the repetitions disagree
+    refs: tuple[int, ...] = ()  # footnote numbers
+    verdict: Verdict | None = None  # what mark says, for formats that color it
+
+    def lines(self) -> tuple[str, ...]:
+        first = " ".join(p for p in (self.value, self.spread, _refs(self.refs)) if p)
+        if self.expected is None:
+            return (first,)
+        return (first, " ".join(p for p in (f"exp {self.expected}", self.mark) if p))
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...] = ()  # numbered footnotes, "[1] ..."
+    footer: tuple[str, ...] = ()
+    intro: str | None = None  # a sentence between the title and the grid
+
+
+@dataclass
+class _Notes:
+    """Footnotes of one table: the same text gets the same number."""
+
+    texts: list[str] = field(default_factory=list)
+
+    def ref(self, text: str) -> int:
+        if text not in self.texts:
+            self.texts.append(text)
+        return self.texts.index(text) + 1
+
+    def lines(self) -> tuple[str, ...]:
+        return tuple(f"[{i}] {t[:1].upper()}{t[1:]}" for i, t in enumerate(self.texts, start=1))
+
+
+def _refs(refs: Sequence[int]) -> str:
+    return "".join(f"[{r}]" for r in refs)
+
+
+def spread_flag(stat: Stat | None) -> str | None:
+    if stat is None or stat.cv is None or stat.cv <= SPREAD_CV:
+        return None
+    return f"\N{PLUS-MINUS SIGN}{stat.cv * 100:.0f}%!"
+
+
+def stat_text(stat: Stat | None, scale: float = 1.0, whole: bool = False) -> str:
+    """whole: a count (threads, switches), printed without decimals."""
+    if stat is None:
+        return NONE
+    s = stat.scaled(scale)
+    places = 0 if whole else None
+    if s.n > 1:
+        return units.span(s.median, s.min, s.max, places)
+    return units.number(s.median, places)
+
+
+def median_text(stat: Stat | None, scale: float = 1.0) -> str:
+    """Median and spread flag only: for wide tables (sweeps) where a range per cell does not fit."""
+    if stat is None:
+        return NONE
+    return " ".join(p for p in (units.number(stat.median * scale), spread_flag(stat)) if p)
+
+
+def stat_cell(
+    stat: Stat | None,
+    scale: float = 1.0,
+    check: ClaimCheck | None = None,
+    claim: Claim | None = None,
+    notes: _Notes | None = None,
+) -> Cell:
+    """'median (min-max)', the spread flag, and the article's value with a mark when it is off."""
+    claim = check.claim if check is not None else claim
+    refs = tuple(notes.ref(caveat_text(c)) for c in check.caveats) if check is not None and notes is not None else ()
+    return Cell(
+        value=stat_text(stat, scale),
+        expected=claim.text() if claim is not None else None,
+        mark=MARKS[check.verdict] if check is not None else None,
+        verdict=check.verdict if check is not None else None,
+        spread=spread_flag(stat),
+        refs=refs,
+    )
+
+
+def _failure_cells(
+    case: CaseSummary, claim_row: ClaimRow | None, columns: Sequence[Column | None], notes: _Notes
+) -> tuple[Cell, ...]:
+    """Every run failed: the first cell names the runner and the error kind, a footnote the message."""
+    failure = case.main_failure()
+    assert failure is not None
+    ref = notes.ref(f"{case.label}: {runner_text(failure)} failed ({failure.kind}): {failure.message}")
+    failed = case.runs - case.ok_runs
+    first = Cell(
+        f"FAILED {failed}/{case.runs}: {runner_text(failure)}, {failure.kind}",
+        refs=(ref,),
+        expected=_expected(claim_row, columns[0]),
+    )
+    return (first, *(Cell(NONE, expected=_expected(claim_row, c)) for c in columns[1:]))
+
+
+def _expected(row: ClaimRow | None, column: Column | None) -> str | None:
+    claim = row.claim(column) if row is not None and column is not None else None
+    return claim.text() if claim is not None else None
+
+
+def _label_cell(case: CaseSummary | None, row: ClaimRow | None, notes: _Notes) -> Cell:
+    if case is None:
+        assert row is not None
+        return Cell(row.label)
+    refs: tuple[int, ...] = ()
+    failure = case.main_failure()
+    if failure is not None and case.completed:
+        refs = (
+            notes.ref(
+                f"{case.label}: {case.runs - case.ok_runs} of {case.runs} runs failed ({runner_text(failure)}, "
+                f"{failure.kind}: {failure.message}); figures are over the {case.ok_runs} that finished"
+            ),
+        )
+    return Cell(case.label, refs=refs)
+
+
+def _not_measured(row: ClaimRow, columns: Sequence[Column | None]) -> tuple[Cell, ...]:
+    first = Cell("not measured", expected=_expected(row, columns[0]))
+    return (first, *(Cell(NONE, expected=_expected(row, c)) for c in columns[1:]))
+
+
+def footer_lines(summary: Summary) -> tuple[str, ...]:
+    lo, hi = summary.repetitions
+    runs = f"{lo}" if lo == hi else f"{lo}{units.DASH}{hi}"
+    tolerance = summary.claims.tolerance
+    sweeps = ("Other task counts of a sweep are in the scale sweep tables.",) if summary.sweeps else ()
+    return (
+        *sweeps,
+        f"Each cell: median (min{units.DASH}max) over {runs} measured runs per case "
+        f"(warm-up runs excluded: {summary.warmups_ignored}).",
+        f"Latency shown: {LATENCY_VIEW_TEXT[summary.latency_view]}; nearest-rank percentiles of each run.",
+        "Memory shown: peak RSS (VmHWM), MiB = 2^20 bytes; per task, cgroup peak, VmPeak and the runtime's "
+        "own view are in the memory details of report.md. The article's Memory column came from heap "
+        "deltas (tracemalloc, MemStats.Alloc, heapUsed), which leave out the runtime's baseline that peak "
+        "RSS includes.",
+        f"exp = the article's figure (single values {CHECK} within \N{PLUS-MINUS SIGN}{tolerance * 100:g}%, "
+        f"ranges as printed); {CROSS} above / {CROSS} below when outside. "
+        f"\N{PLUS-MINUS SIGN}N%! = coefficient of variation over the runs above {SPREAD_CV * 100:g}%.",
+    )
+
+
+MeasuredCells = Callable[[CaseSummary, "_Notes"], tuple["Cell", ...]]
+
+
+def _claim_table_rows(
+    summary: Summary, workload: str, columns: tuple[Column | None, ...], measured: MeasuredCells, notes: _Notes
+) -> tuple[tuple[Cell, ...], ...]:
+    """The article's rows (measured, failed or not measured) and any other case of the workload."""
+    rows: list[tuple[Cell, ...]] = []
+    for row, case in summary.table_rows(workload):
+        label = _label_cell(case, row, notes)
+        if case is None:
+            assert row is not None
+            rows.append((label, *_not_measured(row, columns)))
+        elif not case.completed:
+            rows.append((label, *_failure_cells(case, row, columns, notes)))
+        else:
+            rows.append((label, *measured(case, notes)))
+    return tuple(rows)
+
+
+def io_table(summary: Summary) -> Table:
+    view = summary.latency_view.replace("_", "-")
+    p50, p99 = latency_figure(summary.latency_view, "p50"), latency_figure(summary.latency_view, "p99")
+
+    def measured(case: CaseSummary, notes: _Notes) -> tuple[Cell, ...]:
+        return (
+            stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
+            stat_cell(case.stat(p50), check=case.check("p50"), notes=notes),
+            stat_cell(case.stat(p99), check=case.check("p99"), notes=notes),
+            stat_cell(case.stat("peak_rss_bytes"), 1 / MIB, check=case.check("memory"), notes=notes),
+            stat_cell(case.stat("cpu_s")),
+        )
+
+    notes = _Notes()
+    rows = _claim_table_rows(summary, "io", ("total", "p50", "p99", "memory", None), measured, notes)
+    return Table(
+        title="I/O-bound: each task waits D ms (the article: 1000 tasks, D = 10 ms)",
+        headers=(
+            "Approach",
+            "Total time (ms)",
+            f"p50 {view} (ms)",
+            f"p99 {view} (ms)",
+            "Memory: peak RSS (MiB)",
+            "CPU user+sys (s)",
+        ),
+        rows=rows,
+        notes=notes.lines(),
+        footer=footer_lines(summary),
+    )
+
+
+def cpu_table(summary: Summary) -> Table:
+    def measured(case: CaseSummary, notes: _Notes) -> tuple[Cell, ...]:
+        return (
+            stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
+            stat_cell(case.stat("cpu_s")),
+            Cell(_busy_cores(case)),
+            stat_cell(case.stat("peak_rss_bytes"), 1 / MIB),
+        )
+
+    notes = _Notes()
+    rows = _claim_table_rows(summary, "cpu", ("total", None, None, None), measured, notes)
+    return Table(
+        title="CPU-bound: each task hashes payload x repeat bytes with sha256 (the article: 1000 tasks)",
+        headers=(
+            "Approach",
+            "Total time (ms)",
+            "CPU user+sys (s)",
+            "CPU \N{DIVISION SIGN} wall",
+            "Memory: peak RSS (MiB)",
+        ),
+        rows=rows,
+        notes=notes.lines(),
+        footer=(
+            "The article gives only wall time for this table; it never measured CPU time. "
+            "CPU \N{DIVISION SIGN} wall = median CPU time / median total time: about the number of "
+            "cores kept busy.",
+        ),
+    )
+
+
+def _busy_cores(case: CaseSummary) -> str:
+    cpu, total = case.stat("cpu_s"), case.stat("total_ms")
+    if cpu is None or total is None or total.median == 0:
+        return NONE
+    return units.number(cpu.median / (total.median / 1000), 2)
+
+
+def memory_table(summary: Summary) -> Table:
+    rows = tuple(
+        (
+            Cell(c.label),
+            Cell(c.case.workload),
+            Cell(stat_text(c.stat("peak_rss_bytes"), 1 / MIB)),
+            Cell(stat_text(c.stat("per_task_bytes"), 1 / units.KIB)),
+            Cell(stat_text(c.stat("cgroup_peak_bytes"), 1 / MIB)),
+            Cell(stat_text(c.stat("vm_peak_bytes"), 1 / MIB)),
+            Cell(runtime_view(c)),
+            Cell(stat_text(c.stat("peak_threads"), whole=True)),
+            Cell(stat_text(c.stat("peak_running"), whole=True)),
+        )
+        for c in summary.cases
+        if c.completed
+    )
+    return Table(
+        title="Memory details",
+        headers=(
+            "Approach",
+            "Workload",
+            "Peak RSS (MiB)",
+            "Per task (KiB)",
+            "cgroup peak (MiB)",
+            "VmPeak (MiB)",
+            "Runtime view (median)",
+            "Peak threads",
+            "Peak tasks running",
+        ),
+        rows=rows,
+        footer=(
+            "Peak RSS = VmHWM of the runner (plus its worker processes); per task = (peak RSS - baseline "
+            "RSS) / N; cgroup peak = the container cgroup's peak (page cache included); VmPeak = peak "
+            "virtual size (thread stacks count in full there, only touched pages in RSS).",
+            "Runtime view: Go runtime.MemStats, Node.js process.memoryUsage(), Python gc/allocator "
+            "counters, read after the timed window.",
+            "Peak tasks running = the most tasks between their start and finish at the same instant, from the "
+            "per-task stamps: memory per task only means 'per concurrent task' where this reaches N.",
+        ),
+    )
+
+
+def runtime_view(case: CaseSummary) -> str:
+    runner = contract().find_runner(case.case.language)
+    keys = (runner.runtime_memory_shown if runner else ()) or tuple(sorted(case.runtime_stats))
+    in_bytes = runner is not None and runner.runtime_memory_unit == "bytes"
+    parts = []
+    for key in keys:
+        stat = case.runtime_stats.get(key)
+        if stat is None:
+            continue
+        value = units.mib(stat.median) if in_bytes else units.number(stat.median)
+        parts.append(f"{key} {value}")
+    return ", ".join(parts) if parts else NONE
+
+
+def latency_table(summary: Summary) -> Table:
+    figures = [*(latency_figure(v, p) for v in LATENCY_VIEWS for p in ("p50", "p99")), "submit_ms"]
+    rows = tuple(
+        (Cell(c.label), Cell(c.case.workload), *(Cell(stat_text(c.stat(f))) for f in figures))
+        for c in summary.cases
+        if c.completed
+    )
+    return Table(
+        title="Latency, both views (ms)",
+        headers=(
+            "Approach",
+            "Workload",
+            "service p50",
+            "service p99",
+            "end-to-end p50",
+            "end-to-end p99",
+            "submit all",
+        ),
+        rows=rows,
+        footer=(
+            f"service: {LATENCY_VIEW_TEXT['service']}. end-to-end: {LATENCY_VIEW_TEXT['end_to_end']}. "
+            "They differ where tasks queue: a bounded pool, or a CPU-bound batch on fewer cores. "
+            "submit all = from the window opening to the last submission: the model's cost of starting N tasks.",
+        ),
+    )
+
+
+def sweep_table(sweep: Sweep) -> Table:
+    notes = _Notes()
+    rows: list[tuple[Cell, ...]] = []
+    for p in sweep.points:
+        status = f"{p.ok_runs}/{p.runs}"
+        if p.failure is not None:
+            ref = notes.ref(f"N={p.tasks}: {runner_text(p.failure)} failed ({p.failure.kind}): {p.failure.message}")
+            status_cell = Cell(f"{status} {CROSS} {p.failure.kind}", refs=(ref,))
+        else:
+            status_cell = Cell(status)
+        floor = NONE
+        if p.total is not None and p.floor_ms:
+            floor = f"{units.number(p.total.median / p.floor_ms)}x"
+        marginal = p.marginal_bytes_per_task
+        public = Cell(NONE)
+        if p.public is not None:
+            public = Cell(
+                p.public.text(),
+                mark=MARKS[p.public_verdict] if p.public_verdict else None,
+                verdict=p.public_verdict,
+            )
+        rows.append(
+            (
+                Cell(str(p.tasks)),
+                status_cell,
+                Cell(median_text(p.peak_rss, 1 / MIB)),
+                Cell(median_text(p.cgroup_peak, 1 / MIB)),
+                Cell(median_text(p.vm_peak, 1 / MIB)),
+                Cell(NONE if p.peak_running is None else str(round(p.peak_running.median))),
+                Cell(median_text(p.per_task, 1 / units.KIB)),
+                Cell(NONE if marginal is None else units.number(marginal / units.KIB)),
+                Cell(median_text(p.total)),
+                Cell(floor),
+                Cell(median_text(p.end_to_end_p99)),
+                Cell(median_text(p.cpu)),
+                Cell(" ".join(x for x in (public.value, public.mark) if x)),
+            )
+        )
+    return Table(
+        title=f"{sweep.label}: {sweep_outcome(sweep)}",
+        headers=(
+            "N",
+            "runs ok",
+            "Peak RSS (MiB)",
+            "cgroup peak (MiB)",
+            "VmPeak (MiB)",
+            "Peak running",
+            "Per task (KiB)",
+            "Marginal (KiB/task)",
+            "Total (ms)",
+            "Total \N{DIVISION SIGN} floor",
+            "End-to-end p99 (ms)",
+            "CPU (s)",
+            "Public peak (MiB)",
+        ),
+        rows=tuple(rows),
+        notes=notes.lines(),
+        footer=("Medians over the runs of each N.",),
+    )
+
+
+def sweep_outcome(sweep: Sweep) -> str:
+    largest = sweep.largest_completed
+    completed = f"completed up to N={largest}" if largest else "completed no N"
+    reason = sweep.break_reason
+    if sweep.broke_at is None or reason is None:
+        return completed
+    return f"{completed}; broke at N={sweep.broke_at} ({reason.kind}: {reason.message})"
+
+
+def sweep_footer(summary: Summary) -> tuple[str, ...]:
+    source = summary.claims.source("scale")
+    lines = [
+        "Per task = (peak RSS - baseline) / N; marginal = slope of median peak RSS between this N and the "
+        "previous completed one, i.e. what one more task costs; floor = the least possible total time, "
+        "D x ceil(N / pool size) for I/O. Peak running = the most tasks overlapping at one instant: where it "
+        "stays below N, spawning N tasks took longer than D and the point measures fewer concurrent tasks "
+        "(raise --io-ms to hold all N at once, as the public benchmarks do with 10 s).",
+    ]
+    if source:
+        lines.append(
+            f"Public peak: {source} Different machines, versions and 10 s waits: a reference band, not a pass mark."
+        )
+    return tuple(lines)

@@ -1,0 +1,172 @@
+"""Renderings of compare() rows: terminal table, markdown, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from tabulate import tabulate
+
+from concbench_poly.analysis.compare import MIN_RELATIVE_CHANGE, MIN_RUNS, ComparisonRow
+from concbench_poly.analysis.figures import FIGURES
+from concbench_poly.analysis.statistics import Stat
+from concbench_poly.config import MIB
+from concbench_poly.json_format import dump_json
+from concbench_poly.report import units
+from concbench_poly.report.markdown import escape
+
+NONE = "\N{EM DASH}"
+HEADERS = ("Case", "Figure", "Unit", "A", "B", "B/A", "Verdict")
+
+
+def _display(row: ComparisonRow) -> tuple[str, float]:
+    if row.figure == "per_task_bytes":
+        return "KiB", 1 / units.KIB
+    return ("MiB", 1 / MIB) if row.unit == "bytes" else (row.unit, 1.0)
+
+
+def _stat(stat: Stat | None, scale: float, whole: bool) -> str:
+    if stat is None:
+        return NONE
+    s = stat.scaled(scale)
+    places = 0 if whole else None
+    return units.span(s.median, s.min, s.max, places) if s.n > 1 else units.number(s.median, places)
+
+
+def _cells(row: ComparisonRow) -> list[str]:
+    if not row.figure:
+        return [row.label, NONE, "", NONE, NONE, NONE, row.change()]
+    unit, scale = _display(row)
+    figure = FIGURES[row.figure]
+    whole = figure.kind == "count"
+    ratio = NONE if row.ratio is None else f"{row.ratio:.3f}"
+    return [row.label, figure.label, unit, _stat(row.a, scale, whole), _stat(row.b, scale, whole), ratio, row.change()]
+
+
+def _shown(rows: Sequence[ComparisonRow], show_all: bool) -> tuple[list[ComparisonRow], str | None]:
+    """Like pyperf's table: rows without a verdict are hidden and only counted."""
+    if show_all:
+        return list(rows), None
+    shown = [r for r in rows if r.significant or not r.figure]
+    hidden = len(rows) - len(shown)
+    if not hidden:
+        return shown, None
+    return shown, (
+        f"Hidden: {hidden} figures with no significant difference or too few runs "
+        "(--format csv or json lists every figure)."
+    )
+
+
+def tally(rows: Sequence[ComparisonRow]) -> str:
+    counts = Counter(r.verdict for r in rows)
+    parts = [f"{n} {verdict}" for verdict, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    text = "B vs A: " + (", ".join(parts) if parts else "nothing in common")
+    ratios = [r.ratio for r in rows if r.figure == "total_ms" and r.ratio]
+    if ratios:
+        geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+        text += f". Geometric mean of total time B/A over {len(ratios)} cases: {geomean:.3f}"
+    return text + "."
+
+
+NOTE = (
+    f"A verdict is given only when the two [min, max] ranges do not overlap, each side has at least "
+    f"{MIN_RUNS} runs and the medians differ by {MIN_RELATIVE_CHANGE:.0%} or more; otherwise the difference "
+    "is within the noise."
+)
+
+
+def compare_table(rows: Sequence[ComparisonRow], show_all: bool = False) -> str:
+    shown, hidden = _shown(rows, show_all)
+    lines = []
+    if shown:
+        lines.append(
+            tabulate([_cells(r) for r in shown], headers=list(HEADERS), tablefmt="simple", disable_numparse=True)
+        )
+    else:
+        lines.append("No significant difference between A and B.")
+    lines += [line for line in (hidden, tally(rows), NOTE) if line]
+    return "\n".join(lines) + "\n"
+
+
+def compare_markdown(rows: Sequence[ComparisonRow], show_all: bool = False) -> str:
+    shown, hidden = _shown(rows, show_all)
+    lines = ["# concbench-poly comparison (B vs A)", ""]
+    if shown:
+        lines.append(
+            tabulate(
+                [[escape(c) for c in _cells(r)] for r in shown],
+                headers=list(HEADERS),
+                tablefmt="github",
+                disable_numparse=True,
+            )
+        )
+    else:
+        lines.append("No significant difference between A and B.")
+    lines.append("")
+    lines += [f"- {escape(line)}" for line in (hidden, tally(rows), NOTE) if line]
+    return "\n".join(lines) + "\n"
+
+
+def _row_dict(row: ComparisonRow) -> dict[str, Any]:
+    return {
+        "case": row.case_key,
+        "label": row.label,
+        "workload": row.workload,
+        "figure": row.figure,
+        "unit": row.unit,
+        "a": None if row.a is None else row.a.as_dict(),
+        "b": None if row.b is None else row.b.as_dict(),
+        "ratio": row.ratio,
+        "verdict": row.verdict,
+    }
+
+
+def compare_json(rows: Sequence[ComparisonRow]) -> str:
+    return dump_json({"comparison": [_row_dict(r) for r in rows], "tally": tally(rows)})
+
+
+def compare_csv(rows: Sequence[ComparisonRow]) -> str:
+    out = io.StringIO()
+    fields = [
+        "case",
+        "label",
+        "workload",
+        "figure",
+        "unit",
+        "a_median",
+        "a_min",
+        "a_max",
+        "a_n",
+        "b_median",
+        "b_min",
+        "b_max",
+        "b_n",
+        "ratio",
+        "verdict",
+    ]
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        record: dict[str, Any] = {
+            "case": r.case_key,
+            "label": r.label,
+            "workload": r.workload,
+            "figure": r.figure,
+            "unit": r.unit,
+            "ratio": r.ratio,
+            "verdict": r.verdict,
+        }
+        for side, stat in (("a", r.a), ("b", r.b)):
+            if stat is not None:
+                record |= {
+                    f"{side}_median": stat.median,
+                    f"{side}_min": stat.min,
+                    f"{side}_max": stat.max,
+                    f"{side}_n": stat.n,
+                }
+        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+    return out.getvalue()

@@ -1,0 +1,160 @@
+"""summary.json: the report model as data, for tools that want numbers rather than tables.
+
+summary_version history: 1 (2026-11-26) first version; 2 (2026-11-27) `environment` is data (limits,
+hosts, runner views and runtimes as objects, not sentences), decisions carry their `rule` code and
+each claim check its caveats as objects beside their text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from concbench_poly.analysis.aggregate import CaseSummary, Caveat, Failure, Summary, Sweep
+from concbench_poly.analysis.claims import Claim
+from concbench_poly.analysis.decision import Decision
+from concbench_poly.analysis.report_model import Report
+from concbench_poly.analysis.statistics import SPREAD_CV, Stat
+from concbench_poly.json_format import dump_json
+from concbench_poly.report.text import caveat_text, headline, rationale
+
+SUMMARY_VERSION = 2
+
+
+def export_json(report: Report) -> str:
+    return dump_json(summary_document(report))
+
+
+def summary_document(report: Report) -> dict[str, Any]:
+    summary = report.summary
+    lo, hi = summary.repetitions
+    guide = report.guide
+    env = summary.environment
+    return {
+        "summary_version": SUMMARY_VERSION,
+        "latency_view": summary.latency_view,
+        "memory_figure": summary.memory_figure,
+        "memory_unit": "MiB = 2^20 bytes (claims); figures themselves are in bytes",
+        "spread_cv_threshold": SPREAD_CV,
+        "claims_tolerance": summary.claims.tolerance,
+        "repetitions": {"min": lo, "max": hi},
+        "warmups_ignored": summary.warmups_ignored,
+        "environment": {
+            "executors": list(env.executors),
+            "run_ids": list(env.run_ids),
+            "limits": [asdict(limits) for limits in env.limits],
+            "runtimes": [asdict(runtime) for runtime in env.runtimes],
+            "hosts": [asdict(host) for host in env.hosts],
+            "runner_views": [asdict(view) for view in env.runner_views],
+            "images": list(env.images),
+        },
+        "cases": [_case(c) for c in summary.cases],
+        "sweeps": [_sweep(s) for s in summary.sweeps],
+        "decisions": [_decision(d, summary) for d in guide.decisions],
+    }
+
+
+def _stat(stat: Stat | None) -> dict[str, Any] | None:
+    return None if stat is None else dict(stat.as_dict())
+
+
+def _failure(failure: Failure) -> dict[str, Any]:
+    return {"repetition": failure.repetition, "kind": failure.kind, "message": failure.message}
+
+
+def _claim(claim: Claim) -> dict[str, Any]:
+    return {
+        "stated": list(claim.stated),
+        "lo": claim.lo,
+        "hi": claim.hi,
+        "unit": claim.unit,
+        "view": claim.view,
+    }
+
+
+def _case(case: CaseSummary) -> dict[str, Any]:
+    return {
+        "key": case.key,
+        "label": case.label,
+        "case": {
+            "language": case.case.language,
+            "approach": case.case.approach,
+            "workload": case.case.workload,
+            "tasks": case.case.tasks,
+            "io_ms": case.case.io_ms,
+            "payload_bytes": case.case.payload_bytes,
+            "repeat": case.case.repeat,
+            "pool_size": case.case.pool_size,
+            "workers": case.case.workers,
+        },
+        "runs": case.runs,
+        "ok_runs": case.ok_runs,
+        "parallelism": list(case.parallelism),
+        "runtimes": list(case.runtimes),
+        "failures": [_failure(f) for f in case.failures],
+        "stats": {name: _stat(stat) for name, stat in case.stats.items()},
+        "runtime_memory": {name: _stat(stat) for name, stat in case.runtime_stats.items()},
+        "claim": case.claim_row.label if case.claim_row else None,
+        "checks": [
+            {
+                "column": check.column,
+                "figure": check.figure,
+                "expected": _claim(check.claim),
+                "measured": check.measured,
+                "verdict": check.verdict,
+                "caveats": [_caveat(caveat) for caveat in check.caveats],
+            }
+            for check in case.checks
+        ],
+    }
+
+
+def _sweep(sweep: Sweep) -> dict[str, Any]:
+    return {
+        "label": sweep.label,
+        "language": sweep.language,
+        "approach": sweep.approach,
+        "workload": sweep.workload,
+        "largest_completed": sweep.largest_completed,
+        "broke_at": sweep.broke_at,
+        "break_reason": (_failure(sweep.break_reason) if sweep.break_reason else None),
+        "points": [
+            {
+                "tasks": p.tasks,
+                "case": p.case_key,
+                "runs": p.runs,
+                "ok_runs": p.ok_runs,
+                "peak_rss_bytes": _stat(p.peak_rss),
+                "cgroup_peak_bytes": _stat(p.cgroup_peak),
+                "vm_peak_bytes": _stat(p.vm_peak),
+                "per_task_bytes": _stat(p.per_task),
+                "marginal_bytes_per_task": p.marginal_bytes_per_task,
+                "total_ms": _stat(p.total),
+                "floor_ms": p.floor_ms,
+                "end_to_end_p99_ms": _stat(p.end_to_end_p99),
+                "cpu_s": _stat(p.cpu),
+                "failure": _failure(p.failure) if p.failure else None,
+                "public_peak_rss": _claim(p.public) if p.public else None,
+                "public_verdict": p.public_verdict,
+            }
+            for p in sweep.points
+        ],
+    }
+
+
+def _caveat(caveat: Caveat) -> dict[str, Any]:
+    return {"kind": caveat.kind, **asdict(caveat), "text": caveat_text(caveat)}
+
+
+def _decision(decision: Decision, summary: Summary) -> dict[str, Any]:
+    return {
+        "workload": decision.workload,
+        "scope": decision.scope,
+        "tasks": decision.tasks,
+        "pick": decision.pick.key if decision.pick else None,
+        "alternatives": [o.key for o in decision.alternatives],
+        "close_call": decision.close_call.key if decision.close_call else None,
+        "rule": decision.rule,
+        "headline": headline(decision, summary.latency_view),
+        "rationale": rationale(decision, summary.latency_view),
+    }

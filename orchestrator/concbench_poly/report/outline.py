@@ -1,0 +1,156 @@
+"""The whole report as an outline of blocks: what report.md and report.html both say, in order.
+
+Formats differ in layout only: markdown.py and html.py render these same blocks, so a section added
+here appears in both, with the same words and numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from concbench_poly.analysis.aggregate import Summary
+from concbench_poly.analysis.report_model import Report
+from concbench_poly.report.cells import (
+    Cell,
+    Table,
+    cpu_table,
+    io_table,
+    latency_table,
+    memory_table,
+    sweep_footer,
+    sweep_table,
+)
+from concbench_poly.report.text import (
+    LATENCY_VIEW_TEXT,
+    headline,
+    host_text,
+    limits_text,
+    rationale,
+    runner_view_text,
+    runtime_text,
+    scope_label,
+    workload_title,
+)
+
+TITLE = "concbench-poly report"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    table: Table
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class PlotsBlock:
+    """Where the plots go; each format embeds or links them its own way."""
+
+    level: int = 2
+    title: str = "Plots"
+
+
+Block = Heading | Paragraph | Bullets | TableBlock | PlotsBlock
+
+
+def report_outline(report: Report) -> tuple[Block, ...]:
+    summary = report.summary
+    if not summary.cases:
+        return (Heading(1, TITLE), Paragraph("No measured runs."))
+    lo, hi = summary.repetitions
+    runs = f"{lo}" if lo == hi else f"{lo}-{hi}"
+    blocks: list[Block] = [
+        Heading(1, TITLE),
+        Paragraph(
+            f"{len(summary.cases)} cases, {runs} measured runs each (warm-ups excluded). "
+            f"Latency columns show {LATENCY_VIEW_TEXT[summary.latency_view]}; the memory column shows "
+            "peak RSS (VmHWM) in MiB (2^20 bytes). Every figure is the median over the runs, with (min-max)."
+        ),
+    ]
+    workloads = {c.case.workload for c in summary.cases}
+    if "io" in workloads:
+        blocks.append(TableBlock(io_table(summary)))
+    if "cpu" in workloads:
+        blocks.append(TableBlock(cpu_table(summary)))
+    blocks.append(TableBlock(guide_table(report)))
+    blocks.append(TableBlock(memory_table(summary)))
+    blocks.append(TableBlock(latency_table(summary)))
+    if summary.sweeps:
+        blocks.append(Heading(2, "Scale sweep"))
+        blocks += [TableBlock(sweep_table(s), level=3) for s in summary.sweeps]
+        blocks.append(Bullets(sweep_footer(summary)))
+    blocks.append(PlotsBlock())
+    blocks += [Heading(2, "Environment"), Bullets(environment_lines(summary))]
+    blocks += [Heading(2, "Method and sources"), Bullets(method_lines(summary))]
+    return tuple(blocks)
+
+
+def guide_table(report: Report) -> Table:
+    guide = report.guide
+    rows = tuple(
+        (
+            Cell(workload_title(d.workload)),
+            Cell(scope_label(d)),
+            Cell(str(d.tasks) if d.tasks is not None else ""),
+            Cell(headline(d, guide.latency_view)),
+            Cell(rationale(d, guide.latency_view)),
+        )
+        for d in guide.decisions
+    )
+    return Table(
+        title="Decision guide",
+        headers=("Workload", "Scope", "N", "Pick", "Why"),
+        rows=rows,
+        intro=(
+            "Generated from the measurements above. I/O-bound: the smallest peak RSS among the approaches "
+            "within 1.5x of the fastest total time; CPU-bound: the shortest total time. Only approaches "
+            "measured at the same N are compared."
+        ),
+    )
+
+
+def environment_lines(summary: Summary) -> tuple[str, ...]:
+    env = summary.environment
+    items = [
+        ("Executor", env.executors),
+        ("Limits requested", tuple(limits_text(limits) for limits in env.limits)),
+        ("Seen by the runners", tuple(runner_view_text(view) for view in env.runner_views)),
+        ("Runtimes", tuple(runtime_text(runtime) for runtime in env.runtimes)),
+        ("Host", tuple(host_text(host) for host in env.hosts)),
+        ("Images", env.images),
+        ("Run ids", env.run_ids),
+    ]
+    lines = [f"{name}: {'; '.join(values) if values else 'not recorded'}" for name, values in items]
+    if len(env.limits) > 1 or len(env.hosts) > 1:
+        lines.append("Warning: the runs do not share one set of limits/hosts; compare rows with care.")
+    return tuple(lines)
+
+
+def method_lines(summary: Summary) -> tuple[str, ...]:
+    claims = summary.claims
+    lines = [
+        f"Claims: single values hold within \N{PLUS-MINUS SIGN}{claims.tolerance * 100:g}% of the stated "
+        "value; ranges are taken as printed. Memory claims are compared with peak RSS in MiB."
+    ]
+    lines += [f"{section}: {source}" for section, source in claims.sources]
+    lines += [f"{section} note: {note}" for section, note in claims.notes]
+    lines.append(
+        "Spread: a figure is flagged when its coefficient of variation over the runs exceeds 10%; "
+        "its median is then less trustworthy than the table suggests."
+    )
+    return tuple(lines)

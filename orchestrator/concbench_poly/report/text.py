@@ -1,0 +1,180 @@
+"""The report's prose, in one place: every sentence an exporter prints about the model's data.
+
+The analysis layer hands over codes and numbers (a caveat, a decision rule, the limits a run saw);
+these functions word them, so the terminal, markdown, HTML and JSON exports say the same thing.
+"""
+
+from __future__ import annotations
+
+from concbench_poly.analysis.aggregate import Caveat, Failure, ParallelismCaveat, Sweep, ViewCaveat
+from concbench_poly.analysis.decision import OVERALL, Decision, DecisionGuide, Option, Rule
+from concbench_poly.analysis.environment import HostSeen, LimitsSeen, RunnerView, RuntimeSeen
+from concbench_poly.analysis.figures import LatencyView
+from concbench_poly.analysis.statistics import Stat
+from concbench_poly.config import MIB
+from concbench_poly.contract import contract
+from concbench_poly.report import units
+
+LATENCY_VIEW_TEXT: dict[LatencyView, str] = {
+    "service": "service latency (task start to finish, what the article's code times)",
+    "end_to_end": "end-to-end latency (submission to finish, queueing included)",
+}
+
+RULE_TEXT: dict[Rule, str] = {
+    "only": "only approach measured",
+    "io_memory": "smallest peak RSS among the approaches within 1.5x of the fastest total time",
+    "cpu_time": "shortest total (wall) time",
+}
+
+
+def workload_title(workload: str) -> str:
+    """'I/O-bound', from the contract; a workload it no longer lists keeps its key."""
+    return next((w.title for w in contract().workloads if w.name == workload), workload)
+
+
+def runner_text(failure: Failure) -> str:
+    return f"{failure.language} runner"
+
+
+def caveat_text(caveat: Caveat) -> str:
+    """Caveat texts name no row, so a table can give rows with the same reason one footnote."""
+    if isinstance(caveat, ViewCaveat):
+        if caveat.claim_view == "end_to_end":
+            return (
+                "the article's p99 for a bounded pool is the wait of the last batches, i.e. end-to-end "
+                "latency; this column shows service latency (the end-to-end view compares like with like)"
+            )
+        return "the article timed this from task start, i.e. service latency; this column shows end-to-end latency"
+    assert isinstance(caveat, ParallelismCaveat)
+    return (
+        f"the article assumes {caveat.claimed} CPUs; these runs had {caveat.seen}, so its time cannot be "
+        "reproduced here"
+    )
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+def _bytes_text(value: int | None) -> str:
+    return f"{value / MIB:g} MiB" if value is not None else "unlimited"
+
+
+def limits_text(limits: LimitsSeen) -> str:
+    parts = [
+        f"cpus {limits.cpus:g}" if limits.cpus is not None else "cpus unlimited",
+        f"cpuset {limits.cpuset or 'any'}",
+        f"memory {_bytes_text(limits.memory_bytes)}",
+        f"pids {limits.pids}" if limits.pids is not None else "pids unlimited",
+        f"timeout {limits.timeout_s:g} s" if limits.timeout_s is not None else "no timeout",
+    ]
+    return ", ".join(parts)
+
+
+def host_text(host: HostSeen) -> str:
+    parts = [
+        f"kernel {host.kernel or '?'}",
+        f"CPU {host.cpu_model or '?'}",
+        f"{host.cpu_count} logical CPUs" if host.cpu_count else "CPUs ?",
+        f"Docker {host.docker_version}" if host.docker_version else "no Docker",
+        f"cgroup v{host.cgroup_version}" if host.cgroup_version else "cgroup ?",
+    ]
+    return ", ".join(parts)
+
+
+def runner_view_text(view: RunnerView) -> str:
+    parts = [
+        f"parallelism {view.parallelism}",
+        f"affinity {view.affinity or '?'}",
+        f"cgroup v{view.cgroup_version}" if view.cgroup_version else "no cgroup",
+        f"CPU quota {view.cpu_quota_cores:g}" if view.cpu_quota_cores is not None else "no CPU quota",
+        f"cpuset {view.cpuset or '?'}",
+        f"memory limit {_bytes_text(view.memory_limit_bytes)}",
+    ]
+    return ", ".join(parts)
+
+
+def runtime_text(runtime: RuntimeSeen) -> str:
+    return f"{contract().display_name(runtime.language)}: {runtime.runtime}"
+
+
+# --- decision guide ---------------------------------------------------------------------------
+
+
+def scope_label(decision: Decision) -> str:
+    return "All languages" if decision.scope == OVERALL else contract().display_name(decision.scope)
+
+
+def _ms(stat: Stat | None) -> str:
+    return "n/a" if stat is None else units.ms(stat.median)
+
+
+def _s(stat: Stat | None) -> str:
+    return "n/a" if stat is None else units.seconds(stat.median)
+
+
+def _mib(stat: Stat | None) -> str:
+    return "n/a" if stat is None else units.mib(stat.median)
+
+
+def option_figures(option: Option, view: LatencyView, workload: str) -> str:
+    if not option.completed:
+        return f"failed ({option.failure_kind}: {option.failure_message})"
+    parts = [f"total {_ms(option.total_ms)}"]
+    if workload == "io":
+        parts.append(f"p99 {_ms(option.p99_ms)} ({view.replace('_', '-')})")
+    else:
+        parts.append(f"CPU {_s(option.cpu_s)}")
+    parts.append(f"{_mib(option.peak_rss_bytes)} peak RSS")
+    return ", ".join(parts)
+
+
+def broken_text(sweep: Sweep) -> str:
+    reason = sweep.break_reason
+    assert reason is not None
+    return f"{sweep.label} broke at N={sweep.broke_at} ({reason.kind}: {reason.message})"
+
+
+def headline(decision: Decision, view: LatencyView) -> str:
+    """'asyncio — total 12.9 ms, p99 12.1 ms (service), 18.3 MiB peak RSS' or why there is none."""
+    if not decision.measured:
+        return "not measured"
+    if decision.pick is None:
+        failures = "; ".join(
+            f"{decision.name(o)}: {o.failure_kind}: {o.failure_message}" for o in decision.alternatives
+        )
+        return f"no approach completed ({failures})"
+    return f"{decision.name(decision.pick)} \N{EM DASH} {option_figures(decision.pick, view, decision.workload)}"
+
+
+def reason_text(decision: Decision) -> str:
+    return RULE_TEXT[decision.rule] if decision.rule is not None else ""
+
+
+def rationale(decision: Decision, view: LatencyView) -> str:
+    """The rule, then the numbers of the alternatives, as one sentence."""
+    parts = [reason_text(decision)] if decision.pick is not None else []
+    if decision.pick is not None and decision.alternatives:
+        others = "; ".join(
+            f"{decision.name(o)}: {option_figures(o, view, decision.workload)}" for o in decision.alternatives
+        )
+        parts.append(f"vs {others}")
+    if decision.close_call is not None:
+        close = decision.name(decision.close_call)
+        parts.append(f"not significantly different from {close} ([min, max] ranges overlap)")
+    parts += [broken_text(s) for s in decision.broken]
+    return "; ".join(parts)
+
+
+def decision_line(decision: Decision, view: LatencyView) -> str:
+    where = f"{scope_label(decision)}, {workload_title(decision.workload)}"
+    if decision.tasks is not None:
+        where += f" (N={decision.tasks})"
+    why = rationale(decision, view)
+    return f"{where}: {headline(decision, view)}" + (f". {why[0].upper()}{why[1:]}." if why else ".")
+
+
+def guide_text(guide: DecisionGuide) -> str:
+    """The guide as plain text lines, for terminals."""
+    lines = ["Decision guide (from these measurements):"]
+    lines += [f"- {decision_line(d, guide.latency_view)}" for d in guide.decisions]
+    return "\n".join(lines) + "\n"
