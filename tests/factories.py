@@ -80,6 +80,10 @@ def ok_document(
     with_cdf: bool = True,
     peak_running: int | None = None,
     submit_ms: float | None = None,
+    processes: int = 1,
+    processes_peak_mib: float | None = None,
+    wakeup: dict[str, Any] | None = None,
+    checks: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     doc = copy.deepcopy(_example("ok_with_execution_local.json"))
     doc["language"], doc["approach"] = language, approach
@@ -99,8 +103,33 @@ def ok_document(
         "per_task_bytes": (peak - baseline) / tasks,
         "hwm_reset": True,
         "vm_peak_bytes": int((peak_rss_mib * 3 if vm_peak_mib is None else vm_peak_mib) * MIB),
-        "cgroup_peak_bytes": int((peak_rss_mib + 2 if cgroup_peak_mib is None else cgroup_peak_mib) * MIB),
+        # One process by default, so the cgroup counts what its RSS does: the headline is the peak RSS.
+        "cgroup_peak_bytes": int((peak_rss_mib if cgroup_peak_mib is None else cgroup_peak_mib) * MIB),
+        "cgroup_baseline_bytes": baseline,
+        "processes": {
+            "count": processes,
+            "peak_rss_sum_bytes": int((peak_rss_mib if processes_peak_mib is None else processes_peak_mib) * MIB),
+        },
         "runtime": runtime_memory if runtime_memory is not None else _runtime_memory(language, peak),
+    }
+    if workload == "io" and wakeup is None:
+        # How late each wait returned: the service latency less D (the fixture's tasks do nothing else).
+        wakeup = {
+            "early_tasks": 0,
+            "earliest": round(max(service.p50 * 0.96 - io_ms, 0.0), 6),  # these fixtures never wake early
+            "p50": round(service.p50 - io_ms, 6),
+            "p99": round(service.p99 - io_ms, 6),
+            "latest": round(service.p99 * 1.01 - io_ms, 6),
+        }
+    doc["wakeup_ms"] = wakeup
+    process_cpu = round(user_s + system_s + 0.02, 6)  # the window's CPU plus the runtime's start-up
+    doc["checks"] = checks or {
+        "cgroup_cpu_s": process_cpu,
+        "process_cpu_s": process_cpu,
+        "throttled_periods": 0,
+        "throttled_s": 0.0,
+        "swap_in_pages": 0,
+        "swap_out_pages": 0,
     }
     doc["cpu"] = {
         "user_s": user_s,
@@ -327,7 +356,12 @@ def fixture_set() -> list[RunResult]:
                 end_to_end=Lat(320.0, 640.0),
                 user_s=0.62,
                 system_s=0.03,
-                peak_rss_mib=60.0,
+                # The parent's own peak; four forked workers share its pages, so their peaks summed
+                # (101 MiB) count those pages again, while the cgroup counts them once (34 MiB).
+                peak_rss_mib=25.0,
+                cgroup_peak_mib=34.0,
+                processes=5,
+                processes_peak_mib=101.0,
                 peak_threads=3,
                 **kw,
             )

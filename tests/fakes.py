@@ -53,6 +53,7 @@ class FakeExecutor:
     """Answers each request with `behaviour(request)`; records what it was asked."""
 
     name = "local"
+    on_this_machine = False  # its runs happen nowhere: there is no machine to check
 
     def __init__(self, behaviour: Callable[[RunRequest], RawRun] = ok_run) -> None:
         self.behaviour = behaviour

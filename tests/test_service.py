@@ -118,3 +118,13 @@ def test_an_unexpected_executor_error_is_a_row_naming_the_run(tmp_path: Path) ->
     assert {r.case.language for r in failed} == {"go"}
     assert all(r.error_kind == "internal" and "go/goroutines" in (r.error_message or "") for r in failed)
     assert all(r.ok for r in run.results if r.case.language == "node")
+
+
+def test_machine_checks_are_read_around_runs_on_this_machine(tmp_path: Path) -> None:
+    here, elsewhere = FakeExecutor(), FakeExecutor()
+    here.on_this_machine = True
+    benchmark(options(languages=("go",), workloads=("io",)), tmp_path / "here", SilentEvents(), executor=here)
+    benchmark(options(languages=("go",), workloads=("io",)), tmp_path / "away", SilentEvents(), executor=elsewhere)
+    [checked, *_] = load_results(tmp_path / "here")
+    assert set(checked.document["execution"]["host_checks"]) == {"governors", "turbo", "siblings", "siblings_busy"}
+    assert all(r.document["execution"]["host_checks"] is None for r in load_results(tmp_path / "away"))

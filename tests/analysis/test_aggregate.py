@@ -11,7 +11,7 @@ from concbench_poly.analysis.figures import FIGURES
 from concbench_poly.analysis.statistics import Stat
 from concbench_poly.cases import case_order
 from concbench_poly.config import MIB
-from tests.factories import Lat, failed, fixture_set, ok, repeated
+from tests.factories import Lat, build, failed, fixture_set, ok, repeated
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +92,8 @@ def test_claim_checks_use_the_median(summary: Summary) -> None:
     asyncio = summary.case("io-python-asyncio-n1000")
     assert asyncio is not None and asyncio.claim_row is not None
     memory = asyncio.check("memory")
-    assert memory is not None and memory.figure == "peak_rss_bytes"
-    # 18.3 MiB peak RSS against the article's 4-8 MB.
+    assert memory is not None and memory.figure == "memory_bytes"
+    # 18.3 MiB (the cgroup peak, the headline) against the article's 4-8 MB.
     assert memory.measured == pytest.approx(18.3, abs=0.01) and memory.verdict == "above"
     total = asyncio.check("total")
     assert total is not None and total.measured == 13.0 and total.verdict == "within"
@@ -231,3 +231,30 @@ def test_environment(summary: Summary) -> None:
     assert env.memory_limits_bytes == (512 * MIB,)
     assert RuntimeSeen("go", "go go1.23.4") in env.runtimes
     assert len(env.hosts) == 1 and env.hosts[0].docker_version == "27.3.1"
+
+
+def test_the_headline_memory_counts_shared_pages_once() -> None:
+    # A process pool: the parent's 25 MiB, its workers' peaks summed to 101 MiB, the cgroup's 34 MiB.
+    pool = ok(
+        "python",
+        "multiprocessing",
+        "cpu",
+        workers=4,
+        peak_rss_mib=25.0,
+        cgroup_peak_mib=34.0,
+        processes=5,
+        processes_peak_mib=101.0,
+    )
+    (case,) = summarize([pool], claims=NO_CLAIMS).cases
+    assert median(case.stat("memory_bytes")) == 34.0 * MIB
+    assert median(case.stat("peak_rss_bytes")) == 25.0 * MIB
+    assert case.memory_sources == ("cgroup",)
+
+
+def test_without_a_cgroup_the_headline_is_every_process_summed_and_flagged() -> None:
+    pool = ok("python", "multiprocessing", "cpu", workers=4, peak_rss_mib=25.0, processes=5, processes_peak_mib=101.0)
+    pool.document["memory"]["cgroup_peak_bytes"] = None
+    (case,) = summarize([build(pool.document)], claims=NO_CLAIMS).cases
+    assert median(case.stat("memory_bytes")) == 101.0 * MIB
+    assert case.memory_sources == ("processes",)
+    assert any(flag.kind == "shared_pages" for flag in case.flags)

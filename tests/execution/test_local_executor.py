@@ -41,6 +41,13 @@ def test_a_local_run_is_pinned_and_recorded_as_local() -> None:
         assert seen["memory_limit_bytes"] == 256 * MIB
     if execution["limits"]["cpus"] is not None:
         assert seen["cpu_quota_cores"] == pytest.approx(0.5)
+    if execution["limits"]["memory_bytes"] is not None:
+        # Read from outside once the runner exited: the whole run, at least what the runner saw inside.
+        inside = result.document["memory"]["cgroup_peak_bytes"]
+        assert execution["cgroup_peak_bytes"] is not None and execution["cgroup_peak_bytes"] >= inside > 0
+        assert result.measurement is not None and result.measurement.memory_source == "cgroup"
+    if execution["limits"]["pids"] is not None:
+        assert execution["limits"]["pids"] == limits.pids
 
 
 def test_the_time_limit_kills_the_runner() -> None:

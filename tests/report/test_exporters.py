@@ -99,7 +99,7 @@ def test_table_footer_says_what_is_shown(report: Report, e2e_report: Report) -> 
     service, e2e = EXPORTERS["table"](report), EXPORTERS["table"](e2e_report)
     assert "Latency shown: service latency" in service and "p99 service (ms)" in service
     assert "Latency shown: end-to-end latency" in e2e and "p99 end-to-end (ms)" in e2e
-    assert "Memory shown: peak RSS (VmHWM)" in service
+    assert "Memory shown: the cgroup peak" in service
     assert "over 2\N{EN DASH}3 measured runs per case" in service
 
 
@@ -176,13 +176,13 @@ def test_csv_rows(report: Report) -> None:
     expected = sum(len(c.stats) + len(c.runtime_stats) for c in ok_cases) + len(report.summary.cases) - len(ok_cases)
     assert len(rows) == expected
     key = "io-python-asyncio-n1000"
-    memory = next(r for r in rows if r["case"] == key and r["figure"] == "peak_rss_bytes")
+    memory = next(r for r in rows if r["case"] == key and r["figure"] == "memory_bytes")
     assert memory["verdict"] == "above"
     # Expected bounds in bytes, like the median beside them.
     assert (float(memory["expected_lo"]), float(memory["expected_hi"])) == (4 * MIB, 8 * MIB)
     case = report.summary.case(key)
     assert case is not None
-    peak_rss = case.stat("peak_rss_bytes")
+    peak_rss = case.stat("memory_bytes")
     assert peak_rss is not None and float(memory["median"]) == peak_rss.median
     broken = next(r for r in rows if r["case"] == "cpu-node-worker_threads-w4-n1000")
     error = "runner_crashed: worker exited with code 1"
@@ -193,7 +193,7 @@ def test_json_document(report: Report) -> None:
     text = EXPORTERS["json"](report)
     document = json.loads(text)
     assert text == dump_json(document)
-    assert document["latency_view"] == "service" and document["memory_figure"] == "peak_rss_bytes"
+    assert document["latency_view"] == "service" and document["memory_figure"] == "memory_bytes"
     assert [c["key"] for c in document["cases"]] == [c.key for c in report.summary.cases]
     threading = document["cases"][0]
     assert threading["stats"]["total_ms"]["median"] == 15.2

@@ -18,10 +18,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def test_chart_set(plots: list[Plot]) -> None:
     assert [p.stem for p in plots] == [
         "latency_cdf_io",
-        "peak_rss_io",
+        "memory_io",
         "cpu_time_io",
         "latency_cdf_cpu",
-        "peak_rss_cpu",
+        "memory_cpu",
         "cpu_time_cpu",
         "scaling_memory",
     ]
@@ -29,7 +29,7 @@ def test_chart_set(plots: list[Plot]) -> None:
 
 def test_no_scaling_chart_without_a_sweep() -> None:
     stems = [p.stem for p in render_plots(build_report([ok("go", "goroutines")], claims=load_claims()))]
-    assert stems == ["latency_cdf_io", "peak_rss_io", "cpu_time_io"]
+    assert stems == ["latency_cdf_io", "memory_io", "cpu_time_io"]
 
 
 def test_no_cdf_chart_without_cdf_data() -> None:

@@ -19,10 +19,10 @@ def test_text_states_the_numbers() -> None:
     text = text_of(io_python(threading_mib=40.0, asyncio_mib=18.0))
     line = next(line for line in text.splitlines() if line.startswith("- Python, I/O-bound"))
     assert "asyncio \N{EM DASH} total 13.0 ms" in line
-    assert "18.0 MiB peak RSS" in line
+    assert "18.0 MiB memory" in line
     assert "threading: total 15.0 ms" in line and "40.0 MiB" in line
     assert "ThreadPool(50): total 212 ms" in line
-    assert "Smallest peak RSS among the approaches within 1.5x of the fastest total time" in line
+    assert "Least memory (cgroup peak) among the approaches within 1.5x of the fastest total time" in line
 
 
 def test_missing_languages_are_said_not_invented() -> None:

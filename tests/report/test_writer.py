@@ -72,7 +72,7 @@ def test_all_failed_and_empty_inputs(tmp_path: Path) -> None:
     report = files.report_md.read_text(encoding="utf-8")
     assert "FAILED 1/1: python runner, oom_killed" in report
     # Nothing was measured, so there are bars to annotate but no CDF and no scaling curve.
-    assert sorted(p.name for p in files.plots if p.suffix == ".png") == ["cpu_time_io.png", "peak_rss_io.png"]
+    assert sorted(p.name for p in files.plots if p.suffix == ".png") == ["cpu_time_io.png", "memory_io.png"]
     empty = write_report(tmp_path / "empty", report_of([]))
     assert empty.report_md.read_text(encoding="utf-8") == "# concbench-poly report\n\nNo measured runs.\n"
     assert empty.plots == ()

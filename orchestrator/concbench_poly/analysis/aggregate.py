@@ -22,9 +22,11 @@ from concbench_poly.analysis.figures import (
     as_latency_view,
     latency_figure,
 )
+from concbench_poly.analysis.flags import Flag, case_flags
+from concbench_poly.analysis.limits import LimitHit, nearest_limit
 from concbench_poly.analysis.statistics import Stat, describe, pointwise_median
 from concbench_poly.cases import Case, case_order
-from concbench_poly.results.model import Measurement, RunResult
+from concbench_poly.results.model import Measurement, MemorySource, RunResult
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Failure:
     repetition: int
     kind: str
     message: str
+    limit: LimitHit | None = None  # the limit nearest to binding when the runner recorded its counts
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class CaseSummary:
     cdf: dict[str, tuple[float, ...]]  # latency view -> typical p0..p100 over runs
     parallelism: tuple[int, ...]  # distinct effective parallelism the runs saw
     runtimes: tuple[str, ...]
+    memory_sources: tuple[MemorySource, ...] = ()  # where the headline memory came from, per run kind
+    flags: tuple[Flag, ...] = ()  # BenchExec's checks that failed
 
     @property
     def key(self) -> str:
@@ -120,11 +125,11 @@ class SweepPoint:
     case_key: str
     runs: int
     ok_runs: int
+    memory: Stat | None  # the headline: cgroup peak (MEMORY_FIGURE)
     peak_rss: Stat | None
-    cgroup_peak: Stat | None
     vm_peak: Stat | None
-    per_task: Stat | None  # (peak - baseline) / N, per run
-    marginal_bytes_per_task: float | None  # slope of median peak RSS from the previous completed point
+    per_task: Stat | None  # the headline's growth over the window / N, per run
+    marginal_bytes_per_task: float | None  # slope of the median headline from the previous completed point
     total: Stat | None
     floor_ms: float | None  # io only: the least total time possible, D * ceil(N / pool)
     end_to_end_p99: Stat | None
@@ -243,7 +248,13 @@ def _case_summary(runs: list[RunResult], claim_row: ClaimRow | None, view: Laten
         stats=stats,
         runtime_stats=_runtime_stats(ok),
         failures=tuple(
-            Failure(case.language, r.repetition, r.error_kind or "unknown", r.error_message or "no message")
+            Failure(
+                case.language,
+                r.repetition,
+                r.error_kind or "unknown",
+                r.error_message or "no message",
+                nearest_limit(r.at_failure) if r.at_failure is not None else None,
+            )
             for r in runs
             if not r.ok
         ),
@@ -252,6 +263,8 @@ def _case_summary(runs: list[RunResult], claim_row: ClaimRow | None, view: Laten
         cdf=cdf,
         parallelism=tuple(parallelism),
         runtimes=tuple(sorted({r.runtime for r in runs if r.runtime})),
+        memory_sources=tuple(sorted({m.memory_source for m in ok})),
+        flags=case_flags(ok),
     )
     if claim_row is None:
         return case_summary
@@ -340,7 +353,7 @@ def _sweeps(cases: Sequence[CaseSummary], claims: Claims) -> tuple[Sweep, ...]:
         for member in members:
             point = _sweep_point(member, previous, series.at(member.case.tasks) if series else None)
             points.append(point)
-            if point.peak_rss is not None:
+            if point.memory is not None:
                 previous = point
         completed = [p.tasks for p in points if p.completed]
         broken = [p for p in points if p.failure is not None]
@@ -369,24 +382,24 @@ def _family_label(case: Case) -> str:
 
 def _sweep_point(member: CaseSummary, previous: SweepPoint | None, public: Claim | None) -> SweepPoint:
     case = member.case
-    peak = member.stat("peak_rss_bytes")
+    memory = member.stat(MEMORY_FIGURE)
     marginal = None
-    if peak is not None and previous is not None and previous.peak_rss is not None:
-        marginal = (peak.median - previous.peak_rss.median) / (case.tasks - previous.tasks)
+    if memory is not None and previous is not None and previous.memory is not None:
+        marginal = (memory.median - previous.memory.median) / (case.tasks - previous.tasks)
     floor_ms = None
     if case.workload == "io" and case.io_ms is not None:
         batches = math.ceil(case.tasks / case.pool_size) if case.pool_size else 1
         floor_ms = case.io_ms * batches
-    public_verdict = public.verdict(peak.median / MEMORY_UNIT_BYTES) if public and peak else None
+    public_verdict = public.verdict(memory.median / MEMORY_UNIT_BYTES) if public and memory else None
     return SweepPoint(
         tasks=case.tasks,
         case_key=member.key,
         runs=member.runs,
         ok_runs=member.ok_runs,
-        peak_rss=peak,
-        cgroup_peak=member.stat("cgroup_peak_bytes"),
+        memory=memory,
+        peak_rss=member.stat("peak_rss_bytes"),
         vm_peak=member.stat("vm_peak_bytes"),
-        per_task=member.stat("per_task_bytes"),
+        per_task=member.stat("memory_per_task_bytes"),
         marginal_bytes_per_task=marginal,
         total=member.stat("total_ms"),
         floor_ms=floor_ms,

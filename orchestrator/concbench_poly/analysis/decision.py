@@ -5,7 +5,8 @@ Rules, stated so that a reader can check a pick against the tables:
   approaches is used (ties: the larger count, the harder test).
 - I/O-bound: the approaches whose total time is within IO_TIME_SLACK of the fastest are "fast
   enough" (unbounded models all finish in D plus spawn cost, a bounded pool needs N/P x D); among
-  them the smallest peak RSS wins, because for waiting tasks memory is what limits how many fit.
+  them the smallest memory (the cgroup peak) wins, because for waiting tasks memory is what limits
+  how many fit.
 - CPU-bound: the shortest total (wall) time wins; CPU time is shown to tell parallelism from luck.
 - A pick whose deciding figure overlaps the runner-up's [min, max] is flagged as a close call.
 
@@ -19,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from concbench_poly.analysis.aggregate import CaseSummary, Summary, Sweep
-from concbench_poly.analysis.figures import LatencyView, latency_figure
+from concbench_poly.analysis.aggregate import CaseSummary, Failure, Summary, Sweep
+from concbench_poly.analysis.figures import MEMORY_FIGURE, LatencyView, latency_figure
 from concbench_poly.analysis.statistics import Stat, ranges_overlap
 from concbench_poly.contract import contract
 
@@ -45,10 +46,9 @@ class Option:
     completed: bool
     total_ms: Stat | None
     p99_ms: Stat | None
-    peak_rss_bytes: Stat | None
+    memory_bytes: Stat | None  # the headline memory (MEMORY_FIGURE)
     cpu_s: Stat | None
-    failure_kind: str | None
-    failure_message: str | None
+    failure: Failure | None  # the most frequent failure, where runs failed
 
 
 @dataclass(frozen=True)
@@ -145,10 +145,9 @@ def _option(case_summary: CaseSummary, view: LatencyView) -> Option:
         completed=case_summary.completed,
         total_ms=case_summary.stat("total_ms"),
         p99_ms=case_summary.stat(latency_figure(view, "p99")),
-        peak_rss_bytes=case_summary.stat("peak_rss_bytes"),
+        memory_bytes=case_summary.stat(MEMORY_FIGURE),
         cpu_s=case_summary.stat("cpu_s"),
-        failure_kind=failure.kind if failure else None,
-        failure_message=failure.message if failure else None,
+        failure=failure,
     )
 
 
@@ -159,8 +158,8 @@ def _median(stat: Stat | None) -> float:
 def _pick_io(done: list[Option]) -> tuple[Option, Rule, str]:
     fastest = min(_median(o.total_ms) for o in done)
     fast_enough = [o for o in done if _median(o.total_ms) <= fastest * IO_TIME_SLACK]
-    pick = min(fast_enough, key=lambda o: (_median(o.peak_rss_bytes), _median(o.p99_ms), o.key))
-    return pick, "only" if len(done) == 1 else "io_memory", "peak_rss_bytes"
+    pick = min(fast_enough, key=lambda o: (_median(o.memory_bytes), _median(o.p99_ms), o.key))
+    return pick, "only" if len(done) == 1 else "io_memory", "memory_bytes"
 
 
 def _pick_cpu(done: list[Option]) -> tuple[Option, Rule, str]:

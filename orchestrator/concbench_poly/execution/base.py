@@ -43,6 +43,8 @@ class RawRun:
     image_id: str | None = None
     container_id: str | None = None
     applied_limits: dict[str, Any] = field(default_factory=dict)
+    cgroup_peak_bytes: int | None = None  # the run's cgroup peak, read from outside after it exited
+    host_checks: dict[str, Any] | None = None  # execution.host_checks, added by the suite
 
     @property
     def where(self) -> str:
@@ -56,6 +58,8 @@ class Executor(Protocol):
     """Runs one runner invocation to completion (or to its time limit) and cleans up after it."""
 
     name: str
+    # Whether the runs happen on the machine this process runs on (so /proc and /sys describe it).
+    on_this_machine: bool
 
     def run(self, request: RunRequest) -> RawRun: ...
 

@@ -35,6 +35,8 @@ class DockerExecutor:
     def __init__(self, client: docker.DockerClient, images: Mapping[str, ImageRef]) -> None:
         self._client = client
         self._images = dict(images)
+        # An engine behind a unix socket runs its containers on this machine.
+        self.on_this_machine = str(client.api.base_url).startswith(("http+docker://localhost", "unix:"))
 
     def host_info(self) -> dict[str, Any]:
         return host_info(docker_version=engine_version(self._client))

@@ -26,6 +26,18 @@ class LocalCgroup:
     memory_dir: Path | None
     memory_bytes: int | None
     cpus: float | None
+    pids: int | None  # the pids limit, where the pids controller could carry it
+
+    def peak_bytes(self) -> int | None:
+        """The memory cgroup's peak over the whole run (v1 max_usage_in_bytes, v2 memory.peak), read
+        after the runner exited: every process of the run, shared pages counted once."""
+        if self.memory_dir is None:
+            return None
+        name = "memory.max_usage_in_bytes" if self.version == 1 else "memory.peak"
+        try:
+            return int((self.memory_dir / name).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return None
 
     def oom_kills(self) -> int:
         """OOM kills inside the memory cgroup so far (v1 memory.oom_control, v2 memory.events)."""
@@ -94,7 +106,9 @@ def _make_child(parent: Path, name: str, settings: dict[str, str]) -> Path | Non
     return path
 
 
-def create_cgroup(memory_bytes: int, cpus: float | None, root: Path = CGROUP_ROOT) -> LocalCgroup | None:
+def create_cgroup(
+    memory_bytes: int, cpus: float | None, pids: int | None = None, root: Path = CGROUP_ROOT
+) -> LocalCgroup | None:
     try:
         proc_cgroup = Path("/proc/self/cgroup").read_text(encoding="utf-8")
     except OSError:
@@ -102,25 +116,29 @@ def create_cgroup(memory_bytes: int, cpus: float | None, root: Path = CGROUP_ROO
     name = f"concbench-{uuid.uuid4().hex[:12]}"
     quota = str(int(cpus * CFS_PERIOD_US)) if cpus else None
     if (root / "memory").is_dir():
-        memory_parent = root / "memory" / (own_cgroup_path("memory", proc_cgroup) or "/").lstrip("/")
-        memory_dir = _make_child(
-            memory_parent,
+        memory_dir = _v1_child(
+            root,
+            "memory",
+            proc_cgroup,
             name,
             {"memory.limit_in_bytes": str(memory_bytes), "memory.memsw.limit_in_bytes": str(memory_bytes)},
         )
-        cpu_dir = None
-        if quota is not None and (root / "cpu").is_dir():
-            cpu_parent = root / "cpu" / (own_cgroup_path("cpu", proc_cgroup) or "/").lstrip("/")
-            cpu_dir = _make_child(
-                cpu_parent, name, {"cpu.cfs_period_us": str(CFS_PERIOD_US), "cpu.cfs_quota_us": quota}
-            )
-        dirs = tuple(d for d in (memory_dir, cpu_dir) if d is not None)
+        cpu_settings = {"cpu.cfs_period_us": str(CFS_PERIOD_US), "cpu.cfs_quota_us": quota} if quota else None
+        cpu_dir = _v1_child(root, "cpu", proc_cgroup, name, cpu_settings) if cpu_settings else None
+        # cpuacct (often mounted apart from cpu; where co-mounted, the cpu child is already it): the
+        # runner reads its own CPU time there (checks).
+        cpuacct_dir = _v1_child(root, "cpuacct", proc_cgroup, name, {})
+        pids_dir = _v1_child(root, "pids", proc_cgroup, name, {"pids.max": str(pids)} if pids else {})
+        dirs = tuple(d for d in (memory_dir, cpu_dir, cpuacct_dir, pids_dir) if d is not None)
+        pids_applied = pids if pids_dir is not None and pids else None
         version = 1
     elif (root / "cgroup.controllers").exists():
         parent = root / (own_cgroup_path(None, proc_cgroup) or "/").lstrip("/")
         settings = {"memory.max": str(memory_bytes), "memory.swap.max": "0"}
         if quota is not None:
             settings["cpu.max"] = f"{quota} {CFS_PERIOD_US}"
+        if pids:
+            settings["pids.max"] = str(pids)
         unified = _make_child(parent, name, settings)
         memory_dir = cpu_dir = unified
         dirs = (unified,) if unified is not None else ()
@@ -129,6 +147,7 @@ def create_cgroup(memory_bytes: int, cpus: float | None, root: Path = CGROUP_ROO
             memory_dir = None
         if unified is not None and not (unified / "cpu.max").exists():
             cpu_dir = None
+        pids_applied = pids if unified is not None and pids and (unified / "pids.max").exists() else None
         version = 2
     else:
         return None
@@ -143,4 +162,13 @@ def create_cgroup(memory_bytes: int, cpus: float | None, root: Path = CGROUP_ROO
         memory_dir=memory_dir,
         memory_bytes=memory_bytes if memory_dir is not None else None,
         cpus=cpus if cpu_dir is not None else None,
+        pids=pids_applied,
     )
+
+
+def _v1_child(root: Path, controller: str, proc_cgroup: str, name: str, settings: dict[str, str]) -> Path | None:
+    """A child of our own cgroup under a v1 controller's mount; None where the controller is absent."""
+    if not (root / controller).is_dir():
+        return None
+    parent = root / controller / (own_cgroup_path(controller, proc_cgroup) or "/").lstrip("/")
+    return _make_child(parent, name, settings)

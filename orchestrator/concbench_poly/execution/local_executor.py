@@ -67,6 +67,7 @@ def _tool(name: str, language: str) -> str:
 
 class LocalExecutor:
     name = "local"
+    on_this_machine = True
 
     def __init__(self, root: Path) -> None:
         self._root = root
@@ -86,7 +87,7 @@ class LocalExecutor:
         cpus = sorted(set(limits.cpuset_list()) & os.sched_getaffinity(0))
         if not cpus:  # never run unpinned: the result would claim a pinning it did not have
             raise RunnerFailedError(f"--cpuset {limits.cpuset}: none of these CPUs is available to this process")
-        cgroup = create_cgroup(limits.memory_bytes, limits.cpus)
+        cgroup = create_cgroup(limits.memory_bytes, limits.cpus, limits.pids)
         try:
             return self._run(command, request, cpus, cgroup)
         finally:
@@ -121,6 +122,7 @@ class LocalExecutor:
             raise
         wall_ms = (time.perf_counter_ns() - started) / 1e6
         oom_killed = cgroup.oom_kills() > 0 if cgroup is not None else None
+        cgroup_peak = cgroup.peak_bytes() if cgroup is not None else None
         return RawRun(
             executor=self.name,
             stdout=stdout.decode("utf-8", errors="replace"),
@@ -129,11 +131,12 @@ class LocalExecutor:
             timed_out=timed_out,
             wall_ms=wall_ms,
             oom_killed=oom_killed,
+            cgroup_peak_bytes=cgroup_peak,
             applied_limits={
                 "cpus": cgroup.cpus if cgroup is not None else None,
                 "cpuset": ",".join(map(str, cpus)),
                 "memory_bytes": cgroup.memory_bytes if cgroup is not None else None,
-                "pids": None,
+                "pids": cgroup.pids if cgroup is not None else None,
                 "timeout_s": request.limits.timeout_s,
             },
         )

@@ -9,7 +9,7 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from concbench_poly.cases import Case
 from concbench_poly.config import RunOptions
 from concbench_poly.errors import EngineUnavailableError, RunnerFailedError, UsageError
+from concbench_poly.execution import host_checks
 from concbench_poly.execution.base import Executor, RunRequest
 from concbench_poly.execution.images import ImageRef
 from concbench_poly.results.model import RunResult
@@ -179,6 +180,8 @@ def run_order(planned: Sequence[Case], options: RunOptions, run_id: str) -> list
 
 def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], overhead_ms: list[float]) -> RunResult:
     case = request.case
+    # The machine checks are read around the run, never during it, and only where /proc is the run's.
+    snapshot = host_checks.before(request.limits.cpuset_list()) if executor.on_this_machine else None
     started = time.perf_counter_ns()
     try:
         raw = executor.run(request)
@@ -190,6 +193,8 @@ def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], over
         message = f"{case.language}/{case.approach} ({executor.name}): {type(exc).__name__}: {exc}"
         return failed_result(request, "internal", message, executor.name, host)
     elapsed_ms = (time.perf_counter_ns() - started) / 1e6
+    if snapshot is not None:
+        raw = replace(raw, host_checks=host_checks.after(snapshot))
     if raw.wall_ms is not None:
         # What the orchestrator spends per run beyond the container's own life (create, start, logs, remove).
         overhead_ms.append(elapsed_ms - raw.wall_ms)

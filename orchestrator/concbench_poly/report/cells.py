@@ -7,16 +7,16 @@ only, never in content.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from concbench_poly.analysis.aggregate import CaseSummary, ClaimCheck, Summary, Sweep
 from concbench_poly.analysis.claims import Claim, ClaimRow, Column, Verdict
-from concbench_poly.analysis.figures import LATENCY_VIEWS, latency_figure
+from concbench_poly.analysis.figures import LATENCY_VIEWS, MEMORY_FIGURE, latency_figure
 from concbench_poly.analysis.statistics import SPREAD_CV, Stat
 from concbench_poly.config import MIB
 from concbench_poly.contract import contract
 from concbench_poly.report import units
-from concbench_poly.report.text import LATENCY_VIEW_TEXT, caveat_text, runner_text
+from concbench_poly.report.text import LATENCY_VIEW_TEXT, caveat_text, flag_text, reason_of, runner_text
 
 CHECK = "\N{CHECK MARK}"
 CROSS = "\N{BALLOT X}"
@@ -122,7 +122,7 @@ def _failure_cells(
     """Every run failed: the first cell names the runner and the error kind, a footnote the message."""
     failure = case.main_failure()
     assert failure is not None
-    ref = notes.ref(f"{case.label}: {runner_text(failure)} failed ({failure.kind}): {failure.message}")
+    ref = notes.ref(f"{case.label}: {runner_text(failure)} failed ({failure.kind}): {reason_of(failure)}")
     failed = case.runs - case.ok_runs
     first = Cell(
         f"FAILED {failed}/{case.runs}: {runner_text(failure)}, {failure.kind}",
@@ -147,7 +147,7 @@ def _label_cell(case: CaseSummary | None, row: ClaimRow | None, notes: _Notes) -
         refs = (
             notes.ref(
                 f"{case.label}: {case.runs - case.ok_runs} of {case.runs} runs failed ({runner_text(failure)}, "
-                f"{failure.kind}: {failure.message}); figures are over the {case.ok_runs} that finished"
+                f"{failure.kind}: {reason_of(failure)}); figures are over the {case.ok_runs} that finished"
             ),
         )
     return Cell(case.label, refs=refs)
@@ -168,10 +168,11 @@ def footer_lines(summary: Summary) -> tuple[str, ...]:
         f"Each cell: median (min{units.DASH}max) over {runs} measured runs per case "
         f"(warm-up runs excluded: {summary.warmups_ignored}).",
         f"Latency shown: {LATENCY_VIEW_TEXT[summary.latency_view]}; nearest-rank percentiles of each run.",
-        "Memory shown: peak RSS (VmHWM), MiB = 2^20 bytes; per task, cgroup peak, VmPeak and the runtime's "
-        "own view are in the memory details of report.md. The article's Memory column came from heap "
-        "deltas (tracemalloc, MemStats.Alloc, heapUsed), which leave out the runtime's baseline that peak "
-        "RSS includes.",
+        "Memory shown: the cgroup peak, what the run's processes cost together with shared pages counted "
+        "once (what BenchExec and the OOM killer count), MiB = 2^20 bytes; peak RSS, per task, VmPeak and "
+        "the runtime's own view are in the memory details of report.md. The article's Memory column came "
+        "from heap deltas (tracemalloc, MemStats.Alloc, heapUsed), which leave out the runtime's baseline "
+        "that a process's memory includes.",
         f"exp = the article's figure (single values {CHECK} within \N{PLUS-MINUS SIGN}{tolerance * 100:g}%, "
         f"ranges as printed); {CROSS} above / {CROSS} below when outside. "
         f"\N{PLUS-MINUS SIGN}N%! = coefficient of variation over the runs above {SPREAD_CV * 100:g}%.",
@@ -207,7 +208,7 @@ def io_table(summary: Summary) -> Table:
             stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
             stat_cell(case.stat(p50), check=case.check("p50"), notes=notes),
             stat_cell(case.stat(p99), check=case.check("p99"), notes=notes),
-            stat_cell(case.stat("peak_rss_bytes"), 1 / MIB, check=case.check("memory"), notes=notes),
+            memory_cell(case, notes, check=case.check("memory")),
             stat_cell(case.stat("cpu_s")),
         )
 
@@ -220,7 +221,7 @@ def io_table(summary: Summary) -> Table:
             "Total time (ms)",
             f"p50 {view} (ms)",
             f"p99 {view} (ms)",
-            "Memory: peak RSS (MiB)",
+            "Memory: cgroup peak (MiB)",
             "CPU user+sys (s)",
         ),
         rows=rows,
@@ -235,7 +236,7 @@ def cpu_table(summary: Summary) -> Table:
             stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
             stat_cell(case.stat("cpu_s")),
             Cell(_busy_cores(case)),
-            stat_cell(case.stat("peak_rss_bytes"), 1 / MIB),
+            memory_cell(case, notes),
         )
 
     notes = _Notes()
@@ -247,7 +248,7 @@ def cpu_table(summary: Summary) -> Table:
             "Total time (ms)",
             "CPU user+sys (s)",
             "CPU \N{DIVISION SIGN} wall",
-            "Memory: peak RSS (MiB)",
+            "Memory: cgroup peak (MiB)",
         ),
         rows=rows,
         notes=notes.lines(),
@@ -257,6 +258,18 @@ def cpu_table(summary: Summary) -> Table:
             "cores kept busy.",
         ),
     )
+
+
+def memory_cell(case: CaseSummary, notes: _Notes, check: ClaimCheck | None = None) -> Cell:
+    """The headline memory; a footnote where some runs had no cgroup and every process's RSS was summed."""
+    cell = stat_cell(case.stat(MEMORY_FIGURE), 1 / MIB, check=check, notes=notes)
+    if "processes" not in case.memory_sources:
+        return cell
+    ref = notes.ref(
+        "no cgroup of its own: the memory shown is every process's peak RSS summed, so pages the "
+        "processes share may count more than once"
+    )
+    return replace(cell, refs=(*cell.refs, ref))
 
 
 def _busy_cores(case: CaseSummary) -> str:
@@ -271,9 +284,10 @@ def memory_table(summary: Summary) -> Table:
         (
             Cell(c.label),
             Cell(c.case.workload),
+            Cell(stat_text(c.stat(MEMORY_FIGURE), 1 / MIB)),
+            Cell(stat_text(c.stat("memory_per_task_bytes"), 1 / units.KIB)),
             Cell(stat_text(c.stat("peak_rss_bytes"), 1 / MIB)),
-            Cell(stat_text(c.stat("per_task_bytes"), 1 / units.KIB)),
-            Cell(stat_text(c.stat("cgroup_peak_bytes"), 1 / MIB)),
+            Cell(_processes(c)),
             Cell(stat_text(c.stat("vm_peak_bytes"), 1 / MIB)),
             Cell(runtime_view(c)),
             Cell(stat_text(c.stat("peak_threads"), whole=True)),
@@ -287,9 +301,10 @@ def memory_table(summary: Summary) -> Table:
         headers=(
             "Approach",
             "Workload",
-            "Peak RSS (MiB)",
-            "Per task (KiB)",
             "cgroup peak (MiB)",
+            "Per task (KiB)",
+            "Peak RSS (MiB)",
+            "All processes' RSS (MiB)",
             "VmPeak (MiB)",
             "Runtime view (median)",
             "Peak threads",
@@ -297,15 +312,28 @@ def memory_table(summary: Summary) -> Table:
         ),
         rows=rows,
         footer=(
-            "Peak RSS = VmHWM of the runner (plus its worker processes); per task = (peak RSS - baseline "
-            "RSS) / N; cgroup peak = the container cgroup's peak (page cache included); VmPeak = peak "
-            "virtual size (thread stacks count in full there, only touched pages in RSS).",
+            "cgroup peak = the peak of the run's cgroup (the container's, or the local executor's own): every "
+            "process of the run, shared pages counted once, and page cache first touched by the run (on "
+            "cgroup v1; the warm-up run touches the runtime's files first). Per task = (cgroup peak - the "
+            "cgroup's usage just before the window) / N. Peak RSS = VmHWM of the runner process itself. All "
+            "processes' RSS = every process's VmHWM summed (a process pool's workers), which counts the pages "
+            "forked workers share once per process: never the headline. VmPeak = peak virtual size (thread "
+            "stacks count in full there, only touched pages in RSS).",
             "Runtime view: Go runtime.MemStats, Node.js process.memoryUsage(), Python gc/allocator "
             "counters, read after the timed window.",
             "Peak tasks running = the most tasks between their start and finish at the same instant, from the "
             "per-task stamps: memory per task only means 'per concurrent task' where this reaches N.",
         ),
     )
+
+
+def _processes(case: CaseSummary) -> str:
+    stat = case.stat("processes_peak_rss_bytes")
+    count = case.stat("processes")
+    if stat is None:
+        return NONE
+    text = stat_text(stat, 1 / MIB)
+    return f"{text} ({round(count.median)} processes)" if count is not None and count.median > 1 else text
 
 
 def runtime_view(case: CaseSummary) -> str:
@@ -349,13 +377,68 @@ def latency_table(summary: Summary) -> Table:
     )
 
 
+def wakeup_table(summary: Summary) -> Table:
+    figures = ("wakeup_early_tasks", "wakeup_earliest_ms", "wakeup_p50_ms", "wakeup_p99_ms", "wakeup_latest_ms")
+    rows = tuple(
+        (Cell(c.label), *(Cell(stat_text(c.stat(f), whole=f == "wakeup_early_tasks")) for f in figures))
+        for c in summary.cases
+        if c.completed and c.stat("wakeup_p50_ms") is not None
+    )
+    return Table(
+        title="Timers: wake-up error (ms, relative to D)",
+        headers=("Approach", "Woke early (tasks)", "Earliest", "p50", "p99", "Latest"),
+        rows=rows,
+        footer=(
+            "For each task (woke - started) - D: how late (positive) or early (negative) the runtime's timer or "
+            "sleep returned, as the runtime gives it (no runner corrects its timers). Node.js timers run on "
+            "libuv's millisecond clock and can fire up to 1 ms early; the other runtimes' sleeps never return "
+            "early.",
+        ),
+    )
+
+
+def checks_table(summary: Summary) -> Table:
+    rows = tuple(
+        (
+            Cell(c.label),
+            Cell(c.case.workload),
+            Cell(stat_text(c.stat("cgroup_cpu_s"))),
+            Cell(stat_text(c.stat("process_cpu_s"))),
+            Cell(stat_text(c.stat("throttled_s"))),
+            Cell(stat_text(c.stat("swap_pages"), whole=True)),
+            Cell("; ".join(flag_text(f) for f in c.flags) or "ok"),
+        )
+        for c in summary.cases
+        if c.completed
+    )
+    return Table(
+        title="Measurement checks (BenchExec's)",
+        headers=(
+            "Approach",
+            "Workload",
+            "CPU, cgroup (s)",
+            "CPU, rusage (s)",
+            "Throttled (s)",
+            "Swapped pages",
+            "Flags",
+        ),
+        rows=rows,
+        footer=(
+            "Whole-process CPU time as the cgroup counted it and as the process's own rusage did, over the "
+            "runner's whole life (the tables' CPU column is the timed window alone); throttling and swapping "
+            "from the cgroup and /proc/vmstat; frequency governor, turbo and busy hyperthread siblings of the "
+            "pinned cores from the machine, read around each run.",
+        ),
+    )
+
+
 def sweep_table(sweep: Sweep) -> Table:
     notes = _Notes()
     rows: list[tuple[Cell, ...]] = []
     for p in sweep.points:
         status = f"{p.ok_runs}/{p.runs}"
         if p.failure is not None:
-            ref = notes.ref(f"N={p.tasks}: {runner_text(p.failure)} failed ({p.failure.kind}): {p.failure.message}")
+            ref = notes.ref(f"N={p.tasks}: {runner_text(p.failure)} failed ({p.failure.kind}): {reason_of(p.failure)}")
             status_cell = Cell(f"{status} {CROSS} {p.failure.kind}", refs=(ref,))
         else:
             status_cell = Cell(status)
@@ -374,8 +457,8 @@ def sweep_table(sweep: Sweep) -> Table:
             (
                 Cell(str(p.tasks)),
                 status_cell,
+                Cell(median_text(p.memory, 1 / MIB)),
                 Cell(median_text(p.peak_rss, 1 / MIB)),
-                Cell(median_text(p.cgroup_peak, 1 / MIB)),
                 Cell(median_text(p.vm_peak, 1 / MIB)),
                 Cell(NONE if p.peak_running is None else str(round(p.peak_running.median))),
                 Cell(median_text(p.per_task, 1 / units.KIB)),
@@ -392,8 +475,8 @@ def sweep_table(sweep: Sweep) -> Table:
         headers=(
             "N",
             "runs ok",
-            "Peak RSS (MiB)",
             "cgroup peak (MiB)",
+            "Peak RSS (MiB)",
             "VmPeak (MiB)",
             "Peak running",
             "Per task (KiB)",
@@ -416,14 +499,15 @@ def sweep_outcome(sweep: Sweep) -> str:
     reason = sweep.break_reason
     if sweep.broke_at is None or reason is None:
         return completed
-    return f"{completed}; broke at N={sweep.broke_at} ({reason.kind}: {reason.message})"
+    return f"{completed}; broke at N={sweep.broke_at} ({reason.kind}: {reason_of(reason)})"
 
 
 def sweep_footer(summary: Summary) -> tuple[str, ...]:
     source = summary.claims.source("scale")
     lines = [
-        "Per task = (peak RSS - baseline) / N; marginal = slope of median peak RSS between this N and the "
-        "previous completed one, i.e. what one more task costs; floor = the least possible total time, "
+        "cgroup peak = the run's memory, shared pages counted once (the headline); per task = (cgroup peak - "
+        "its usage just before the window) / N; marginal = slope of the median cgroup peak between this N and "
+        "the previous completed one, i.e. what one more task costs; floor = the least possible total time, "
         "D x ceil(N / pool size) for I/O. Peak running = the most tasks overlapping at one instant: where it "
         "stays below N, spawning N tasks took longer than D and the point measures fewer concurrent tasks "
         "(raise --io-ms to hold all N at once, as the public benchmarks do with 10 s).",

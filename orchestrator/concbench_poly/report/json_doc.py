@@ -2,7 +2,9 @@
 
 summary_version history: 1 (2026-11-26) first version; 2 (2026-11-27) `environment` is data (limits,
 hosts, runner views and runtimes as objects, not sentences), decisions carry their `rule` code and
-each claim check its caveats as objects beside their text.
+each claim check its caveats as objects beside their text; `memory_figure` is the cgroup peak
+(memory_bytes), each case has `memory_sources` and BenchExec's `flags`, each failure its
+`nearest_limit`, and sweep points `memory_bytes` / `memory_per_task_bytes`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from concbench_poly.analysis.decision import Decision
 from concbench_poly.analysis.report_model import Report
 from concbench_poly.analysis.statistics import SPREAD_CV, Stat
 from concbench_poly.json_format import dump_json
-from concbench_poly.report.text import caveat_text, headline, rationale
+from concbench_poly.report.text import caveat_text, flag_text, headline, limit_text, rationale
 
 SUMMARY_VERSION = 2
 
@@ -59,7 +61,13 @@ def _stat(stat: Stat | None) -> dict[str, Any] | None:
 
 
 def _failure(failure: Failure) -> dict[str, Any]:
-    return {"repetition": failure.repetition, "kind": failure.kind, "message": failure.message}
+    limit = failure.limit
+    return {
+        "repetition": failure.repetition,
+        "kind": failure.kind,
+        "message": failure.message,
+        "nearest_limit": {**asdict(limit), "text": limit_text(limit)} if limit is not None else None,
+    }
 
 
 def _claim(claim: Claim) -> dict[str, Any]:
@@ -94,6 +102,8 @@ def _case(case: CaseSummary) -> dict[str, Any]:
         "failures": [_failure(f) for f in case.failures],
         "stats": {name: _stat(stat) for name, stat in case.stats.items()},
         "runtime_memory": {name: _stat(stat) for name, stat in case.runtime_stats.items()},
+        "memory_sources": list(case.memory_sources),
+        "flags": [{"kind": flag.kind, **asdict(flag), "text": flag_text(flag)} for flag in case.flags],
         "claim": case.claim_row.label if case.claim_row else None,
         "checks": [
             {
@@ -124,17 +134,17 @@ def _sweep(sweep: Sweep) -> dict[str, Any]:
                 "case": p.case_key,
                 "runs": p.runs,
                 "ok_runs": p.ok_runs,
+                "memory_bytes": _stat(p.memory),
                 "peak_rss_bytes": _stat(p.peak_rss),
-                "cgroup_peak_bytes": _stat(p.cgroup_peak),
                 "vm_peak_bytes": _stat(p.vm_peak),
-                "per_task_bytes": _stat(p.per_task),
+                "memory_per_task_bytes": _stat(p.per_task),
                 "marginal_bytes_per_task": p.marginal_bytes_per_task,
                 "total_ms": _stat(p.total),
                 "floor_ms": p.floor_ms,
                 "end_to_end_p99_ms": _stat(p.end_to_end_p99),
                 "cpu_s": _stat(p.cpu),
                 "failure": _failure(p.failure) if p.failure else None,
-                "public_peak_rss": _claim(p.public) if p.public else None,
+                "public_peak_memory": _claim(p.public) if p.public else None,
                 "public_verdict": p.public_verdict,
             }
             for p in sweep.points

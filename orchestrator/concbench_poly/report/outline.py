@@ -13,12 +13,14 @@ from concbench_poly.analysis.report_model import Report
 from concbench_poly.report.cells import (
     Cell,
     Table,
+    checks_table,
     cpu_table,
     io_table,
     latency_table,
     memory_table,
     sweep_footer,
     sweep_table,
+    wakeup_table,
 )
 from concbench_poly.report.text import (
     LATENCY_VIEW_TEXT,
@@ -79,7 +81,7 @@ def report_outline(report: Report) -> tuple[Block, ...]:
         Paragraph(
             f"{len(summary.cases)} cases, {runs} measured runs each (warm-ups excluded). "
             f"Latency columns show {LATENCY_VIEW_TEXT[summary.latency_view]}; the memory column shows "
-            "peak RSS (VmHWM) in MiB (2^20 bytes). Every figure is the median over the runs, with (min-max)."
+            "the cgroup peak in MiB (2^20 bytes). Every figure is the median over the runs, with (min-max)."
         ),
     ]
     workloads = {c.case.workload for c in summary.cases}
@@ -90,6 +92,9 @@ def report_outline(report: Report) -> tuple[Block, ...]:
     blocks.append(TableBlock(guide_table(report)))
     blocks.append(TableBlock(memory_table(summary)))
     blocks.append(TableBlock(latency_table(summary)))
+    if any(c.stat("wakeup_p50_ms") is not None for c in summary.cases):
+        blocks.append(TableBlock(wakeup_table(summary)))
+    blocks.append(TableBlock(checks_table(summary)))
     if summary.sweeps:
         blocks.append(Heading(2, "Scale sweep"))
         blocks += [TableBlock(sweep_table(s), level=3) for s in summary.sweeps]
@@ -117,7 +122,7 @@ def guide_table(report: Report) -> Table:
         headers=("Workload", "Scope", "N", "Pick", "Why"),
         rows=rows,
         intro=(
-            "Generated from the measurements above. I/O-bound: the smallest peak RSS among the approaches "
+            "Generated from the measurements above. I/O-bound: the least memory (cgroup peak) among the approaches "
             "within 1.5x of the fastest total time; CPU-bound: the shortest total time. Only approaches "
             "measured at the same N are compared."
         ),
@@ -145,7 +150,7 @@ def method_lines(summary: Summary) -> tuple[str, ...]:
     claims = summary.claims
     lines = [
         f"Claims: single values hold within \N{PLUS-MINUS SIGN}{claims.tolerance * 100:g}% of the stated "
-        "value; ranges are taken as printed. Memory claims are compared with peak RSS in MiB."
+        "value; ranges are taken as printed. Memory claims are compared with the cgroup peak in MiB."
     ]
     lines += [f"{section}: {source}" for section, source in claims.sources]
     lines += [f"{section} note: {note}" for section, note in claims.notes]

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from concbench_poly.analysis.aggregate import CaseSummary, Summary
 from concbench_poly.analysis.claims import Column
-from concbench_poly.analysis.figures import LATENCY_VIEWS, LatencyView
+from concbench_poly.analysis.figures import LATENCY_VIEWS, MEMORY_FIGURE, LatencyView
 from concbench_poly.analysis.report_model import Report
 from concbench_poly.config import MIB
 from concbench_poly.report import units
@@ -67,10 +67,10 @@ def render_plots(report: Report, views: Sequence[LatencyView] = LATENCY_VIEWS) -
                     _save(f"latency_cdf_{workload}", f"Latency CDF, {text}", _latency_cdf(summary, cases, text, views))
                 )
             memory = _memory_bars(summary, cases, text)
-            plots.append(_save(f"peak_rss_{workload}", f"Peak RSS, {text}", memory))
+            plots.append(_save(f"memory_{workload}", f"Memory (cgroup peak), {text}", memory))
             plots.append(_save(f"cpu_time_{workload}", f"CPU time, {text}", _cpu_bars(summary, cases, text)))
-        if any(p.peak_rss is not None for s in summary.sweeps for p in s.points):
-            plots.append(_save("scaling_memory", "Peak RSS vs number of tasks", _scaling(summary)))
+        if any(p.memory is not None for s in summary.sweeps for p in s.points):
+            plots.append(_save("scaling_memory", "Memory (cgroup peak) vs number of tasks", _scaling(summary)))
     return plots
 
 
@@ -206,10 +206,10 @@ def _memory_bars(summary: Summary, cases: Sequence[CaseSummary], text: str) -> F
     return _bars(
         summary,
         cases,
-        "peak_rss_bytes",
+        MEMORY_FIGURE,
         1 / MIB,
-        "peak RSS (MiB)",
-        f"Peak RSS, {text}: median, bars = min\N{EN DASH}max over runs",
+        "memory: cgroup peak (MiB)",
+        f"Memory (cgroup peak), {text}: median, bars = min\N{EN DASH}max over runs",
         claims_column="memory",
     )
 
@@ -235,12 +235,12 @@ def _scaling(summary: Summary) -> Figure:
         first = summary.case(sweep.points[0].case_key)
         assert first is not None
         color = _color(summary, first)
-        done = [p for p in sweep.points if p.peak_rss is not None]
+        done = [p for p in sweep.points if p.memory is not None]
         if done:
             xs = [p.tasks for p in done]
-            ys = [p.peak_rss.median / MIB for p in done if p.peak_rss]
-            lo = [y - p.peak_rss.min / MIB for y, p in zip(ys, done, strict=True) if p.peak_rss]
-            hi = [p.peak_rss.max / MIB - y for y, p in zip(ys, done, strict=True) if p.peak_rss]
+            ys = [p.memory.median / MIB for p in done if p.memory]
+            lo = [y - p.memory.min / MIB for y, p in zip(ys, done, strict=True) if p.memory]
+            hi = [p.memory.max / MIB - y for y, p in zip(ys, done, strict=True) if p.memory]
             ax.errorbar(
                 xs,
                 ys,
@@ -256,7 +256,7 @@ def _scaling(summary: Summary) -> Figure:
         if sweep.broke_at is not None and sweep.break_reason is not None and done:
             # Nothing was measured where it broke; the cross sits at the last peak it reached.
             last = done[-1]
-            y = last.peak_rss.median / MIB if last.peak_rss else 1.0
+            y = last.memory.median / MIB if last.memory else 1.0
             ax.plot([last.tasks, sweep.broke_at], [y, y], color=color, linestyle="--", linewidth=1)
             ax.plot([sweep.broke_at], [y], marker="X", markersize=10, color=color, linestyle="none")
             ax.annotate(
@@ -311,8 +311,8 @@ def _scaling(summary: Summary) -> Figure:
     if ys_all:
         ax.set_ylim(max(min(ys_all) / 2, 0.1), max(ys_all + [lim / MIB for lim in limits]) * 2)
     ax.set_xlabel("concurrent tasks N (log scale)")
-    ax.set_ylabel("peak RSS (MiB, log scale)")
-    ax.set_title("Peak RSS vs N: measured medians (bars: min\N{EN DASH}max), public figures as bands")
+    ax.set_ylabel("memory: cgroup peak (MiB, log scale)")
+    ax.set_title("Memory vs N: measured medians (bars: min\N{EN DASH}max), public figures as bands")
     # Lower right: the upper left holds the memory-limit line's label, and small N sit low on the left.
     ax.legend(loc="lower right", fontsize=8)
     never = [

@@ -10,6 +10,18 @@ from concbench_poly.analysis.aggregate import Caveat, Failure, ParallelismCaveat
 from concbench_poly.analysis.decision import OVERALL, Decision, DecisionGuide, Option, Rule
 from concbench_poly.analysis.environment import HostSeen, LimitsSeen, RunnerView, RuntimeSeen
 from concbench_poly.analysis.figures import LatencyView
+from concbench_poly.analysis.flags import (
+    CPU_AGREEMENT,
+    BusySiblings,
+    CpuDisagreement,
+    Flag,
+    FrequencyScaling,
+    SharedPages,
+    Swapped,
+    Throttled,
+    Turbo,
+)
+from concbench_poly.analysis.limits import LimitHit
 from concbench_poly.analysis.statistics import Stat
 from concbench_poly.config import MIB
 from concbench_poly.contract import contract
@@ -22,7 +34,7 @@ LATENCY_VIEW_TEXT: dict[LatencyView, str] = {
 
 RULE_TEXT: dict[Rule, str] = {
     "only": "only approach measured",
-    "io_memory": "smallest peak RSS among the approaches within 1.5x of the fastest total time",
+    "io_memory": "least memory (cgroup peak) among the approaches within 1.5x of the fastest total time",
     "cpu_time": "shortest total (wall) time",
 }
 
@@ -34,6 +46,22 @@ def workload_title(workload: str) -> str:
 
 def runner_text(failure: Failure) -> str:
     return f"{failure.language} runner"
+
+
+def limit_text(limit: LimitHit) -> str:
+    """'65,526 of 65,530 memory mappings (vm.max_map_count)'."""
+    if limit.unit == "bytes":
+        used, of = units.mib(limit.used), units.mib(limit.limit)
+    else:
+        used, of = f"{limit.used:,}", f"{limit.limit:,}"
+    return f"{used} of {of} {limit.resource} ({limit.setting})"
+
+
+def reason_of(failure: Failure) -> str:
+    """The failure's message, and the limit that was nearest to binding when the runner recorded it."""
+    if failure.limit is None:
+        return failure.message
+    return f"{failure.message}; nearest limit: {limit_text(failure.limit)}"
 
 
 def caveat_text(caveat: Caveat) -> str:
@@ -49,6 +77,30 @@ def caveat_text(caveat: Caveat) -> str:
     return (
         f"the article assumes {caveat.claimed} CPUs; these runs had {caveat.seen}, so its time cannot be "
         "reproduced here"
+    )
+
+
+def flag_text(flag: Flag) -> str:
+    """One BenchExec check that failed, with its numbers."""
+    if isinstance(flag, CpuDisagreement):
+        return (
+            f"whole-process CPU: cgroup {units.seconds(flag.cgroup_s)} vs rusage {units.seconds(flag.process_s)} "
+            f"({flag.difference:.0%} apart; BenchExec warns above {CPU_AGREEMENT:.0%})"
+        )
+    if isinstance(flag, Throttled):
+        return f"CPU throttled in {flag.periods} periods ({units.seconds(flag.seconds)})"
+    if isinstance(flag, Swapped):
+        return f"{flag.pages} pages swapped while the window was open"
+    if isinstance(flag, FrequencyScaling):
+        return f"frequency governor {', '.join(flag.governors)} (not performance)"
+    if isinstance(flag, Turbo):
+        return "turbo boost on: the clock rate varied with load and temperature"
+    if isinstance(flag, BusySiblings):
+        return f"hyperthread siblings {flag.siblings} busy {flag.busy:.0%} of the run"
+    assert isinstance(flag, SharedPages)
+    return (
+        f"no cgroup of its own: memory is {flag.processes} processes' peak RSS summed, "
+        "so shared pages may count more than once"
     )
 
 
@@ -118,20 +170,24 @@ def _mib(stat: Stat | None) -> str:
 
 def option_figures(option: Option, view: LatencyView, workload: str) -> str:
     if not option.completed:
-        return f"failed ({option.failure_kind}: {option.failure_message})"
+        return f"failed ({_failure(option.failure)})"
     parts = [f"total {_ms(option.total_ms)}"]
     if workload == "io":
         parts.append(f"p99 {_ms(option.p99_ms)} ({view.replace('_', '-')})")
     else:
         parts.append(f"CPU {_s(option.cpu_s)}")
-    parts.append(f"{_mib(option.peak_rss_bytes)} peak RSS")
+    parts.append(f"{_mib(option.memory_bytes)} memory")
     return ", ".join(parts)
+
+
+def _failure(failure: Failure | None) -> str:
+    return f"{failure.kind}: {reason_of(failure)}" if failure is not None else "no run finished"
 
 
 def broken_text(sweep: Sweep) -> str:
     reason = sweep.break_reason
     assert reason is not None
-    return f"{sweep.label} broke at N={sweep.broke_at} ({reason.kind}: {reason.message})"
+    return f"{sweep.label} broke at N={sweep.broke_at} ({reason.kind}: {reason_of(reason)})"
 
 
 def headline(decision: Decision, view: LatencyView) -> str:
@@ -139,9 +195,7 @@ def headline(decision: Decision, view: LatencyView) -> str:
     if not decision.measured:
         return "not measured"
     if decision.pick is None:
-        failures = "; ".join(
-            f"{decision.name(o)}: {o.failure_kind}: {o.failure_message}" for o in decision.alternatives
-        )
+        failures = "; ".join(f"{decision.name(o)}: {_failure(o.failure)}" for o in decision.alternatives)
         return f"no approach completed ({failures})"
     return f"{decision.name(decision.pick)} \N{EM DASH} {option_figures(decision.pick, view, decision.workload)}"
 

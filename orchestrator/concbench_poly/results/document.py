@@ -100,4 +100,6 @@ def execution_json(raw: RawRun | None, request: RunRequest, host: dict[str, Any]
         "wall_ms": raw.wall_ms if raw else None,
         "stderr_tail": stderr_tail(raw.stderr) if raw else None,
         "host": dict(host),
+        "cgroup_peak_bytes": raw.cgroup_peak_bytes if raw else None,
+        "host_checks": raw.host_checks if raw else None,
     }
