@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from concbench_poly.execution.base import RawRun, RunRequest
+from concbench_poly.execution.invocation import Invocation
+from concbench_poly.execution.machine import Machine
 from concbench_poly.results.document import workload_json
 from tests.conftest import REPO_ROOT
 
@@ -58,6 +61,7 @@ class FakeExecutor:
     def __init__(self, behaviour: Callable[[RunRequest], RawRun] = ok_run) -> None:
         self.behaviour = behaviour
         self.requests: list[RunRequest] = []
+        self.locked: tuple[int, ...] = ()
 
     def host_info(self) -> dict[str, Any]:
         return {
@@ -71,3 +75,15 @@ class FakeExecutor:
     def run(self, request: RunRequest) -> RawRun:
         self.requests.append(request)
         return self.behaviour(request)
+
+    def machine(self) -> Machine:
+        return Machine(name="fake", cpus=frozenset({0, 1}), memory_bytes=8 * 1024**3)
+
+    def reap(self, current: Invocation) -> list[str]:
+        return []
+
+    def lock_cores(
+        self, cores: Sequence[int], current: Invocation, expires: float, *, wait: bool, notice: Callable[[str], None]
+    ) -> AbstractContextManager[None]:
+        self.locked = tuple(cores)
+        return nullcontext()

@@ -14,41 +14,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from concbench_poly import cli_options as opt
 from concbench_poly.cli_events import ConsoleEvents
-from concbench_poly.cli_options import (
-    CONTRACT,
-    CPU_REPEAT,
-    IO_MS,
-    TASKS,
-    WORKERS,
-    ApproachOpt,
-    CpusetOpt,
-    CpusOpt,
-    ExecutorChoice,
-    ExecutorOpt,
-    Format,
-    FormatOpt,
-    IoMsOpt,
-    KeepOpt,
-    LanguagesArg,
-    LatencyView,
-    MemoryOpt,
-    OfflineOpt,
-    OutOpt,
-    PidsOpt,
-    PoolOpt,
-    QuietOpt,
-    RepeatCpuOpt,
-    RepeatOpt,
-    TimeoutOpt,
-    ViewOpt,
-    WarmupOpt,
-    WorkersOpt,
-    WorkloadOpt,
-    flags_from,
-)
-from concbench_poly.config import DEFAULT_LIMITS, Limits, RunOptions, parse_cpuset, parse_memory
+from concbench_poly.config import DEFAULT_LIMITS, Limits, RunOptions, parse_memory
 from concbench_poly.errors import ConcbenchError, UsageError
+from concbench_poly.execution import interrupts
 from concbench_poly.paths import default_results_dir
 
 app = typer.Typer(
@@ -69,24 +39,36 @@ def _fail(exc: ConcbenchError) -> NoReturn:
 def _benchmark(values: dict[str, Any], *, sweep: bool) -> None:
     """Parse, run, report: the one path of all, run and sweep."""
     from concbench_poly.report import EXPORTERS
-    from concbench_poly.service import benchmark
+    from concbench_poly.service import benchmark, resume_options
 
-    target = values["out"] or default_results_dir()
+    resume: Path | None = values["resume"]
+    target = resume or values["out"] or default_results_dir()
+    context: typer.Context = values["ctx"]
     try:
-        options = flags_from(values, sweep).to_options()
-        with ConsoleEvents(err, values["quiet"]) as events:
-            outcome = benchmark(options, target, events)
+        if resume is not None:
+            options = opt.resumed_options(resume_options(resume), values, sweep, lambda name: _given(context, name))
+        else:
+            options = opt.flags_from(values, sweep).to_options()
+        with interrupts.handling(), ConsoleEvents(err, values["quiet"]) as events:
+            outcome = benchmark(options, target, events, resume=resume is not None, wait_for_cores=values["wait"])
     except ConcbenchError as exc:
         _fail(exc)
     except KeyboardInterrupt:
         # Caught here, not by typer: its own handler would exit without saying what was kept.
-        message = f"interrupted: the running container was removed; finished runs are saved in {target} "
-        err.print(escape(message + f"(`concbench-poly report {target}` builds the report from them)"), soft_wrap=True)
-        raise typer.Exit(130) from None
+        message = f"interrupted ({interrupts.interruption()}): the running runner was stopped and removed; "
+        message += f"finished runs are saved in {target} (`concbench-poly all --resume {target}` goes on)"
+        err.print(escape(message), soft_wrap=True)
+        raise typer.Exit(interrupts.exit_code()) from None
     if sweep:
         err.print(f"sweep wall time: {outcome.run.wall_s:.1f} s ({len(outcome.run.results)} runs)", soft_wrap=True)
     typer.echo(EXPORTERS[values["fmt"].value](outcome.report), nl=False)
     _saved(target, len(outcome.files.paths), outcome.run.failures, values["quiet"])
+
+
+def _given(context: typer.Context, name: str) -> bool:
+    """Whether the user typed the option (not its default): --resume refuses changed parameters."""
+    source = context.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def _saved(target: Path, files: int, failures: tuple[Any, ...], quiet: bool) -> None:
@@ -102,56 +84,62 @@ def _saved(target: Path, files: int, failures: tuple[Any, ...], quiet: bool) -> 
 @app.command("all", help="Build what is missing, run every language's approaches one container at a time, report.")
 @app.command("run", help="Run some languages' approaches (LANG..., all of them or --approach ...), report.")
 def benchmark_command(
-    languages: LanguagesArg = None,
-    workload: WorkloadOpt = "all",
-    tasks: Annotated[int, typer.Option("--tasks", help="Tasks per run (N).")] = TASKS,
-    io_ms: IoMsOpt = IO_MS,
-    cpus: CpusOpt = DEFAULT_LIMITS.cpus,
-    cpuset: CpusetOpt = DEFAULT_LIMITS.cpuset,
-    memory: MemoryOpt = "512m",
-    pids: PidsOpt = DEFAULT_LIMITS.pids,
-    timeout: TimeoutOpt = DEFAULT_LIMITS.timeout_s,
-    out: OutOpt = None,
-    fmt: FormatOpt = Format.table,
-    executor: ExecutorOpt = ExecutorChoice.auto,
-    warmup: WarmupOpt = 1,
-    repeat: RepeatOpt = 5,
-    approach: ApproachOpt = None,
-    pool_size: PoolOpt = None,
-    workers: WorkersOpt = WORKERS,
-    cpu_repeat: RepeatCpuOpt = CPU_REPEAT,
-    offline: OfflineOpt = None,
-    keep: KeepOpt = False,
-    latency: ViewOpt = LatencyView.service,
-    quiet: QuietOpt = False,
+    ctx: typer.Context,
+    languages: opt.LanguagesArg = None,
+    workload: opt.WorkloadOpt = "all",
+    tasks: Annotated[int, typer.Option("--tasks", help="Tasks per run (N).")] = opt.TASKS,
+    io_ms: opt.IoMsOpt = opt.IO_MS,
+    cpus: opt.CpusOpt = DEFAULT_LIMITS.cpus,
+    cpuset: opt.CpusetOpt = DEFAULT_LIMITS.cpuset,
+    memory: opt.MemoryOpt = "512m",
+    pids: opt.PidsOpt = DEFAULT_LIMITS.pids,
+    timeout: opt.TimeoutOpt = DEFAULT_LIMITS.timeout_s,
+    out: opt.OutOpt = None,
+    fmt: opt.FormatOpt = opt.Format.table,
+    executor: opt.ExecutorOpt = opt.ExecutorChoice.auto,
+    warmup: opt.WarmupOpt = 1,
+    repeat: opt.RepeatOpt = 5,
+    approach: opt.ApproachOpt = None,
+    pool_size: opt.PoolOpt = None,
+    workers: opt.WorkersOpt = opt.WORKERS,
+    cpu_repeat: opt.RepeatCpuOpt = opt.CPU_REPEAT,
+    offline: opt.OfflineOpt = None,
+    keep: opt.KeepOpt = False,
+    latency: opt.ViewOpt = opt.LatencyView.service,
+    resume: opt.ResumeOpt = None,
+    wait: opt.WaitOpt = True,
+    quiet: opt.QuietOpt = False,
 ) -> None:
     _benchmark(locals(), sweep=False)
 
 
 @app.command("sweep")
 def sweep_command(
+    ctx: typer.Context,
     tasks: Annotated[str, typer.Option("--tasks", help="Comma-separated task counts.")] = "1000,10000,100000",
-    workload: WorkloadOpt = "io",
-    io_ms: IoMsOpt = IO_MS,
+    workload: opt.WorkloadOpt = "io",
+    io_ms: opt.IoMsOpt = opt.IO_MS,
     languages: Annotated[list[str] | None, typer.Option("--language", help="Only these languages.")] = None,
-    cpus: CpusOpt = DEFAULT_LIMITS.cpus,
-    cpuset: CpusetOpt = DEFAULT_LIMITS.cpuset,
-    memory: MemoryOpt = "4g",
-    pids: PidsOpt = 32768,
-    timeout: TimeoutOpt = 600.0,
-    out: OutOpt = None,
-    fmt: FormatOpt = Format.table,
-    executor: ExecutorOpt = ExecutorChoice.auto,
-    warmup: WarmupOpt = 0,
-    repeat: RepeatOpt = 1,
-    approach: ApproachOpt = None,
-    pool_size: PoolOpt = None,
-    workers: WorkersOpt = WORKERS,
-    cpu_repeat: RepeatCpuOpt = CPU_REPEAT,
-    offline: OfflineOpt = None,
-    keep: KeepOpt = False,
-    latency: ViewOpt = LatencyView.end_to_end,
-    quiet: QuietOpt = False,
+    cpus: opt.CpusOpt = DEFAULT_LIMITS.cpus,
+    cpuset: opt.CpusetOpt = DEFAULT_LIMITS.cpuset,
+    memory: opt.MemoryOpt = "4g",
+    pids: opt.PidsOpt = 32768,
+    timeout: opt.TimeoutOpt = 600.0,
+    out: opt.OutOpt = None,
+    fmt: opt.FormatOpt = opt.Format.table,
+    executor: opt.ExecutorOpt = opt.ExecutorChoice.auto,
+    warmup: opt.WarmupOpt = 0,
+    repeat: opt.RepeatOpt = 1,
+    approach: opt.ApproachOpt = None,
+    pool_size: opt.PoolOpt = None,
+    workers: opt.WorkersOpt = opt.WORKERS,
+    cpu_repeat: opt.RepeatCpuOpt = opt.CPU_REPEAT,
+    offline: opt.OfflineOpt = None,
+    keep: opt.KeepOpt = False,
+    latency: opt.ViewOpt = opt.LatencyView.end_to_end,
+    resume: opt.ResumeOpt = None,
+    wait: opt.WaitOpt = True,
+    quiet: opt.QuietOpt = False,
 ) -> None:
     """Scale sweep: the same cases at growing task counts, a fresh container per point."""
     _benchmark(locals(), sweep=True)
@@ -159,20 +147,20 @@ def sweep_command(
 
 @app.command("build")
 def build_command(
-    languages: Annotated[list[str] | None, typer.Argument(help="Languages to build [all].")] = None,
-    offline: OfflineOpt = None,
+    languages: Annotated[list[str] | None, typer.Argument(help="Languages to build \\[all].")] = None,
+    offline: opt.OfflineOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the source hash is unchanged.")] = False,
     mirror: Annotated[
-        str | None, typer.Option("--debian-mirror", help="Debian mirror for the offline base [apt's own].")
+        str | None, typer.Option("--debian-mirror", help="Debian mirror for the offline base \\[apt's own].")
     ] = None,
-    quiet: QuietOpt = False,
+    quiet: opt.QuietOpt = False,
 ) -> None:
     """Build the runner images (tagged by a hash of their sources)."""
     from concbench_poly.cases import validate_languages
     from concbench_poly.service import build_images
 
     try:
-        chosen = validate_languages(tuple(languages) if languages else CONTRACT.languages)
+        chosen = validate_languages(tuple(languages) if languages else opt.CONTRACT.languages)
         with ConsoleEvents(err, quiet) as events:
             refs = build_images(chosen, offline, force, events, mirror)
     except ConcbenchError as exc:
@@ -184,9 +172,9 @@ def build_command(
 @app.command("report")
 def report_command(
     directory: Annotated[Path, typer.Argument(help="A results directory written by all/run/sweep.")],
-    fmt: FormatOpt = Format.table,
-    latency: ViewOpt = LatencyView.service,
-    quiet: QuietOpt = False,
+    fmt: opt.FormatOpt = opt.Format.table,
+    latency: opt.ViewOpt = opt.LatencyView.service,
+    quiet: opt.QuietOpt = False,
 ) -> None:
     """Rebuild the report files (summary.json, report.md/.csv/.html, plots) from saved raw results; nothing is rerun."""
     from concbench_poly.report import EXPORTERS
@@ -204,32 +192,32 @@ def report_command(
 def compare_command(
     dir_a: Annotated[Path, typer.Argument(help="Baseline results directory (A).")],
     dir_b: Annotated[Path, typer.Argument(help="Results directory to compare (B).")],
-    fmt: FormatOpt = Format.table,
-    latency: ViewOpt = LatencyView.service,
+    fmt: opt.FormatOpt = opt.Format.table,
+    latency: opt.ViewOpt = opt.LatencyView.service,
+    allow_different: opt.AllowDifferentOpt = False,
 ) -> None:
     """For each case and figure: the ratio B/A, and a verdict only where it is outside the noise."""
     from concbench_poly.report import COMPARE_EXPORTERS
     from concbench_poly.service import compare_directories
 
     try:
-        rows = compare_directories(dir_a, dir_b, latency.value)
+        result = compare_directories(dir_a, dir_b, latency.value, allow_different=allow_different)
     except ConcbenchError as exc:
         _fail(exc)
-    typer.echo(COMPARE_EXPORTERS[fmt.value](rows), nl=False)
+    typer.echo(COMPARE_EXPORTERS[fmt.value](result), nl=False)
 
 
 @app.command("doctor")
 def doctor_command(
-    cpus: CpusOpt = DEFAULT_LIMITS.cpus,
-    cpuset: CpusetOpt = DEFAULT_LIMITS.cpuset,
-    memory: MemoryOpt = "512m",
-    pids: PidsOpt = DEFAULT_LIMITS.pids,
+    cpus: opt.CpusOpt = DEFAULT_LIMITS.cpus,
+    cpuset: opt.CpusetOpt = DEFAULT_LIMITS.cpuset,
+    memory: opt.MemoryOpt = "512m",
+    pids: opt.PidsOpt = DEFAULT_LIMITS.pids,
 ) -> None:
     """Is a Docker engine reachable, which images are present, which cgroup version, which limits apply."""
     from concbench_poly.service import doctor
 
     try:
-        parse_cpuset(cpuset)
         report = doctor(RunOptions(limits=Limits(cpus, cpuset, parse_memory(memory), pids)))
     except ConcbenchError as exc:
         _fail(exc)
@@ -239,7 +227,7 @@ def doctor_command(
 
 
 @app.command("list")
-def list_command(workload: WorkloadOpt = "all") -> None:
+def list_command(workload: opt.WorkloadOpt = "all") -> None:
     """The approaches and workloads, as `all` would run them."""
     from concbench_poly.config import workloads_from
     from concbench_poly.service import list_cases

@@ -4,16 +4,18 @@ become the one BenchmarkFlags object that all, run and sweep share (config.py tu
 
 from __future__ import annotations
 
-from dataclasses import fields
+from collections.abc import Callable
+from dataclasses import fields, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from concbench_poly.config import BenchmarkFlags
+from concbench_poly.config import BenchmarkFlags, RunOptions
 from concbench_poly.config import parse_task_counts as parse_counts
 from concbench_poly.contract import contract
+from concbench_poly.errors import UsageError
 
 CONTRACT = contract()
 
@@ -44,7 +46,7 @@ CPU_REPEAT = CONTRACT.int_default("repeat")
 
 
 # Options shared by all/run/sweep; defaults are the contract's (the article's workload) and DEFAULT_LIMITS.
-LanguagesArg = Annotated[list[str] | None, typer.Argument(help=f"{', '.join(CONTRACT.languages)} [all of them].")]
+LanguagesArg = Annotated[list[str] | None, typer.Argument(help=f"{', '.join(CONTRACT.languages)} \\[all of them].")]
 WorkloadOpt = Annotated[str, typer.Option("--workload", help=f"{', '.join(CONTRACT.workload_names)} or all.")]
 IoMsOpt = Annotated[float, typer.Option("--io-ms", min=0.001, help="io: wait per task in ms (D).")]
 CpusOpt = Annotated[float, typer.Option("--cpus", min=0.01, help="CPU quota in cores.")]
@@ -52,25 +54,74 @@ CpusetOpt = Annotated[str, typer.Option("--cpuset", help="CPUs to pin to, e.g. 0
 MemoryOpt = Annotated[str, typer.Option("--memory", help="Memory limit (no swap), e.g. 512m, 4g.")]
 PidsOpt = Annotated[int, typer.Option("--pids", min=16, help="pids limit (threads count).")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Per-run time limit in seconds.")]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Results directory [default: results/<UTC time>].")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Results directory \\[default: results/<UTC time>].")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="What to print on stdout.")]
 ExecutorOpt = Annotated[ExecutorChoice, typer.Option("--executor", help="docker, local, or auto (docker if up).")]
 WarmupOpt = Annotated[int, typer.Option("--warmup", min=0, help="Warm-up runs per case (saved, not aggregated).")]
 RepeatOpt = Annotated[int, typer.Option("--repeat", min=1, help="Measured runs per case, each a fresh process.")]
 ApproachOpt = Annotated[list[str] | None, typer.Option("--approach", help="Only these approaches (repeatable).")]
-PoolOpt = Annotated[list[int] | None, typer.Option("--pool-size", min=1, help="Pool sizes [the contract's].")]
+PoolOpt = Annotated[list[int] | None, typer.Option("--pool-size", min=1, help="Pool sizes \\[the contract's].")]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Worker-pool approaches: workers.")]
 RepeatCpuOpt = Annotated[int, typer.Option("--cpu-repeat", min=1, help="cpu: payload repetitions per hash.")]
 OfflineOpt = Annotated[
     bool | None,
-    typer.Option("--offline/--online", help="Force the offline Debian base, or the official images [auto]."),
+    typer.Option("--offline/--online", help="Force the offline Debian base, or the official images \\[auto]."),
 ]
 KeepOpt = Annotated[bool, typer.Option("--keep", help="Leave containers in place for docker inspect.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr.")]
 ViewOpt = Annotated[LatencyView, typer.Option("--latency", help="Latency view the tables show.")]
+AllowDifferentOpt = Annotated[
+    bool, typer.Option("--allow-different", help="Compare runs of different workload parameters anyway.")
+]
+ResumeOpt = Annotated[
+    Path | None,
+    typer.Option("--resume", help="Continue an interrupted or failed run in DIR with its own parameters."),
+]
+WaitOpt = Annotated[
+    bool, typer.Option("--wait/--no-wait", help="Wait for cores another benchmark holds, or refuse \\[wait].")
+]
+
+# What each shared option sets in RunOptions: --resume refuses any of these given with another value.
+RESUMED: dict[str, Callable[[RunOptions], object]] = {
+    "languages": lambda o: o.languages,
+    "workload": lambda o: o.workloads,
+    "tasks": lambda o: o.task_counts or (o.params.tasks,),
+    "io_ms": lambda o: o.params.io_ms,
+    "cpus": lambda o: o.limits.cpus,
+    "cpuset": lambda o: o.limits.cpuset,
+    "memory": lambda o: o.limits.memory_bytes,
+    "pids": lambda o: o.limits.pids,
+    "timeout": lambda o: o.limits.timeout_s,
+    "executor": lambda o: o.executor,
+    "warmup": lambda o: o.repetitions.warmup,
+    "repeat": lambda o: o.repetitions.repeat,
+    "approach": lambda o: o.approaches,
+    "pool_size": lambda o: o.params.pool_sizes,
+    "workers": lambda o: o.params.workers,
+    "cpu_repeat": lambda o: o.params.repeat,
+    "offline": lambda o: o.offline,
+    "keep": lambda o: o.keep_containers,
+}
 
 
 LISTS = frozenset({"languages", "approach", "pool_size"})  # repeatable options: None when not given
+
+
+def resumed_options(
+    stored: RunOptions, values: dict[str, Any], sweep: bool, given: Callable[[str], bool]
+) -> RunOptions:
+    """The stored options of a run being resumed; an option given on the command line must agree."""
+    fresh = flags_from(values, sweep).to_options()
+    for name, read in RESUMED.items():
+        if given(name) and read(fresh) != read(stored):
+            flag = name.replace("_", "-") if name != "languages" else "LANG"
+            raise UsageError(
+                f"--resume: {flag} {read(fresh)} would change the run's {read(stored)}; "
+                "a resumed run keeps its parameters (start a new one with --out)"
+            )
+    if values.get("out") is not None:
+        raise UsageError("--out: a resumed run is saved where it was (--resume DIR)")
+    return replace(stored, latency_view=fresh.latency_view)
 
 
 def flags_from(values: dict[str, Any], sweep: bool) -> BenchmarkFlags:

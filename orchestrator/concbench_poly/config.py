@@ -6,9 +6,10 @@ tests/test_compose_defaults.py keeps the two in step.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from concbench_poly.contract import contract
 from concbench_poly.errors import UsageError
@@ -135,12 +136,20 @@ class BenchmarkFlags:
     latency: str
 
     def to_options(self) -> RunOptions:
+        """Every value checked before anything runs: one UsageError naming the first bad option."""
         registry = contract()
         languages = self.languages or registry.languages
         for language in languages:
             registry.runner(language)
         if any(n < 1 for n in self.tasks):
             raise UsageError(f"--tasks: expected a whole number >= 1, got {min(self.tasks)}")
+        io_ms = registry.option("io_ms")
+        if not io_ms.accepts(self.io_ms):
+            raise UsageError(f"--io-ms: expected {io_ms.bounds()}, got {self.io_ms:g}")
+        _finite("--cpus", self.cpus, above=0)
+        _finite("--timeout", self.timeout, at_least=1, at_most=MAX_TIMEOUT_S)
+        if self.pids > MAX_PIDS:
+            raise UsageError(f"--pids: expected at most {MAX_PIDS} (the kernel's pid_max ceiling), got {self.pids}")
         parse_cpuset(self.cpuset)
         limits = Limits(
             cpus=self.cpus,
@@ -165,6 +174,44 @@ class BenchmarkFlags:
             task_counts=tuple(sorted(set(self.tasks))) if self.sweep else None,
             latency_view=self.latency,
         )
+
+
+MAX_TIMEOUT_S = 30 * 24 * 3600.0  # a month: beyond it, a limit is a typo (and `inf` overflows the engine)
+MAX_PIDS = 4_194_304  # PID_MAX_LIMIT on 64-bit Linux
+
+
+def _finite(
+    name: str, value: float, *, above: float | None = None, at_least: float | None = None, at_most: float | None = None
+) -> None:
+    ok = math.isfinite(value)
+    ok = ok and (above is None or value > above) and (at_least is None or value >= at_least)
+    ok = ok and (at_most is None or value <= at_most)
+    if not ok:
+        bounds = " and ".join(
+            f"{op} {bound:g}" for op, bound in ((">", above), (">=", at_least), ("<=", at_most)) if bound is not None
+        )
+        raise UsageError(f"--{name.lstrip('-')}: expected a finite number {bounds}, got {value:g}")
+
+
+def run_options_from_json(data: dict[str, Any], *, source: str) -> RunOptions:
+    """The RunOptions a run.json recorded (dataclasses.asdict of them), for --resume."""
+    try:
+        params = data["params"]
+        return RunOptions(
+            params=WorkloadParams(**{**params, "pool_sizes": tuple(params["pool_sizes"])}),
+            limits=Limits(**data["limits"]),
+            repetitions=Repetitions(**data["repetitions"]),
+            workloads=tuple(data["workloads"]),
+            languages=tuple(data["languages"]),
+            approaches=tuple(data["approaches"]) if data.get("approaches") is not None else None,
+            executor=data["executor"],
+            offline=data.get("offline"),
+            keep_containers=bool(data.get("keep_containers", False)),
+            task_counts=tuple(data["task_counts"]) if data.get("task_counts") is not None else None,
+            latency_view=str(data.get("latency_view", "service")),
+        )
+    except (KeyError, TypeError) as exc:
+        raise UsageError(f"--resume: {source} does not record the options of a run ({exc})") from None
 
 
 def workloads_from(option: str) -> tuple[str, ...]:

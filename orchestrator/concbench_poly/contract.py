@@ -9,6 +9,7 @@ entry plus the runner's code.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,13 +40,30 @@ class OptionSpec:
     default: float
     minimum: float | None
     exclusive_minimum: float | None
+    maximum: float | None
     help: str
     suite_values: tuple[float, ...] | None  # what `all` runs when the user gives none
 
     def accepts(self, value: float) -> bool:
+        if not math.isfinite(value) or (self.type == "integer" and not float(value).is_integer()):
+            return False
         if self.minimum is not None and value < self.minimum:
             return False
+        if self.maximum is not None and value > self.maximum:
+            return False
         return not (self.exclusive_minimum is not None and value <= self.exclusive_minimum)
+
+    def bounds(self) -> str:
+        """'a number > 0 and <= 2147483647', for the one line a rejected value gets."""
+        parts = []
+        if self.minimum is not None:
+            parts.append(f">= {self.minimum:g}")
+        if self.exclusive_minimum is not None:
+            parts.append(f"> {self.exclusive_minimum:g}")
+        if self.maximum is not None:
+            parts.append(f"<= {self.maximum:g}")
+        kind = "a whole number" if self.type == "integer" else "a finite number"
+        return f"{kind} {' and '.join(parts)}".strip()
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,15 @@ class ApproachSpec:
     label: str  # "ThreadPool", as tables print it after the language's display name
     workloads: tuple[str, ...]
     sized_by: str | None  # the option that sizes a pool ("pool_size", "workers"), None when unbounded
+
+
+@dataclass(frozen=True)
+class LastWords:
+    """What a runtime prints on stderr when it dies where the runner cannot answer."""
+
+    stderr: str  # a text to find in the stderr tail
+    kind: str  # the error kind it means
+    says: str  # how the report words it: "runtime out of memory"
 
 
 @dataclass(frozen=True)
@@ -90,6 +117,7 @@ class RunnerSpec:
     runtime_memory_unit: Literal["bytes", "count"]  # of the numbers in a document's memory.runtime
     runtime_memory_shown: tuple[str, ...]  # keys the report shows; empty: every numeric key
     local: LocalSpec
+    last_words: tuple[LastWords, ...] = ()
 
     def approaches_for(self, workload: str) -> tuple[str, ...]:
         return tuple(a.name for a in self.approaches if workload in a.workloads)
@@ -216,6 +244,11 @@ def parse_contract(document: Any, *, source: str) -> Contract:
         for language, raw in document["languages"].items()
     )
     kinds = document["error_kinds"]
+    known = {*kinds["runner"], *kinds["orchestrator"]}
+    for runner in runners:
+        for words in runner.last_words:
+            if words.kind not in known:
+                raise ContractError(f"{source}: languages/{runner.language}/last_words: unknown kind {words.kind!r}")
     return Contract(
         contract_version=document["contract_version"],
         schema_version=document["schema_version"],
@@ -238,6 +271,7 @@ def _option(name: str, raw: Mapping[str, Any]) -> OptionSpec:
         default=raw["default"],
         minimum=raw.get("minimum"),
         exclusive_minimum=raw.get("exclusive_minimum"),
+        maximum=raw.get("maximum"),
         help=raw["help"],
         suite_values=tuple(suite) if suite is not None else None,
     )
@@ -262,6 +296,7 @@ def _runner(language: str, raw: Mapping[str, Any], workloads: set[str], options:
         approaches=tuple(approaches),
         runtime_memory_unit=runtime_memory["unit"],
         runtime_memory_shown=tuple(runtime_memory.get("shown", ())),
+        last_words=tuple(LastWords(w["stderr"], w["kind"], w["says"]) for w in raw.get("last_words", ())),
         local=LocalSpec(
             command=tuple(raw["local"]["command"]),
             build=tuple(raw["local"]["build"]) if "build" in raw["local"] else None,
@@ -316,6 +351,7 @@ _SCHEMA: dict[str, Any] = {
                     "default": {"type": "number"},
                     "minimum": {"type": "number"},
                     "exclusive_minimum": {"type": "number"},
+                    "maximum": {"type": "number"},
                     "suite_values": {"type": "array", "minItems": 1, "items": {"type": "number"}},
                     "help": _TEXT,
                     "$comment": {"type": "string"},
@@ -348,6 +384,15 @@ _SCHEMA: dict[str, Any] = {
                         "properties": {
                             "unit": {"enum": ["bytes", "count"]},
                             "shown": {"type": "array", "items": _TEXT},
+                        },
+                    },
+                    "last_words": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["stderr", "kind", "says"],
+                            "additionalProperties": False,
+                            "properties": {"stderr": _TEXT, "kind": _NAME, "says": _TEXT},
                         },
                     },
                     "local": {

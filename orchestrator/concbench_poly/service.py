@@ -8,6 +8,7 @@ write every export. `report` starts at the third step from a results directory.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -15,24 +16,29 @@ from pathlib import Path
 from typing import Any
 
 from concbench_poly.analysis.claims import load_claims
-from concbench_poly.analysis.compare import ComparisonRow, compare
-from concbench_poly.analysis.report_model import Report, build_report
+from concbench_poly.analysis.compare import Comparison, comparison, workload_differences
+from concbench_poly.analysis.report_model import Plan, PlannedCase, Report, build_report
 from concbench_poly.cases import Case, plan_cases, sweep_cases
-from concbench_poly.config import RunOptions
+from concbench_poly.config import RunOptions, run_options_from_json
 from concbench_poly.contract import contract
-from concbench_poly.errors import EngineUnavailableError, ImageBuildError, ResultsDirError
+from concbench_poly.errors import EngineUnavailableError, ImageBuildError, ResultsDirError, UsageError
 from concbench_poly.execution.base import Executor
 from concbench_poly.execution.docker_engine import connect, managed_containers, remove_quietly
 from concbench_poly.execution.docker_executor import DockerExecutor
 from concbench_poly.execution.host import cgroup_version
 from concbench_poly.execution.images import ImageBuilder, ImageRef
+from concbench_poly.execution.invocation import GRACE_S, this_invocation
 from concbench_poly.execution.local_executor import LocalExecutor
-from concbench_poly.execution.suite import BenchmarkRun, Events, run_suite
+from concbench_poly.execution.machine import check_limits, docker_machine, limit_warnings, local_machine
+from concbench_poly.execution.suite import BenchmarkRun, Events, new_run_id, run_suite
 from concbench_poly.paths import repo_root
 from concbench_poly.report.writer import ReportFiles, write_report
 from concbench_poly.results.model import RunResult
 from concbench_poly.results.schema import current_schema
-from concbench_poly.results.store import load_results
+from concbench_poly.results.store import RUN_FILE, check_out_dir, load_results, load_run_info
+
+# Image builds happen while the cores are held: a lock's expiry allows for them.
+BUILD_ALLOWANCE_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -60,30 +66,79 @@ def planned_cases(options: RunOptions) -> list[Case]:
 
 
 def benchmark(
-    options: RunOptions, out_dir: Path, events: Events, *, executor: Executor | None = None
+    options: RunOptions,
+    out_dir: Path,
+    events: Events,
+    *,
+    executor: Executor | None = None,
+    resume: bool = False,
+    wait_for_cores: bool = True,
 ) -> BenchmarkOutcome:
     """`all`, `run` and `sweep`: run every planned case, then report on what was saved.
 
-    executor: None chooses one as options.executor says (tests pass their own).
+    Everything that can be refused is checked before anything is built, started or written: the
+    plan, the results directory, and the limits against the machine the runs will use. Then what dead
+    invocations left behind is removed, the cores are held for the whole invocation, the images are
+    built, and the suite runs. executor: None opens one as options.executor says (tests pass their own).
     """
     planned = planned_cases(options)
-    images: list[ImageRef] = []
+    check_out_dir(out_dir, resume=resume)
     if executor is None:
-        executor, images = choose_executor(options, events)
-    run = run_suite(options, planned, out_dir, events, executor, images)
-    report, files = _report(run.results, out_dir, options.latency_view)
+        executor = open_executor(options, events)
+    check_limits(options.limits, executor.machine())
+    run_id = str(load_run_info(out_dir)["run_id"]) if resume else new_run_id()
+    invocation = this_invocation(run_id, options.limits.timeout_s)
+    reaped = executor.reap(invocation)
+    if reaped:
+        events.notice(f"removed {len(reaped)} thing(s) left by invocations that are gone: {', '.join(reaped)}")
+    runs = len(planned) * (options.repetitions.warmup + options.repetitions.repeat)
+    # No live invocation holds its cores longer than this: its runs' time limits plus image builds.
+    expires = invocation.started + runs * (options.limits.timeout_s + GRACE_S) + BUILD_ALLOWANCE_S
+    cores = options.limits.cpuset_list()
+    with executor.lock_cores(cores, invocation, expires, wait=wait_for_cores, notice=events.notice):
+        images = prepare_images(executor, options, events)
+        run = run_suite(options, planned, out_dir, events, executor, images, invocation=invocation, resume=resume)
+    report, files = _report(run.results, out_dir, options.latency_view, plan_of(load_run_info(out_dir)))
     return BenchmarkOutcome(run=run, report=report, files=files)
+
+
+def resume_options(out_dir: Path) -> RunOptions:
+    """The options a results directory was run with (its run.json), for --resume."""
+    return run_options_from_json(load_run_info(out_dir).get("options") or {}, source=str(out_dir / "run.json"))
 
 
 def report_directory(directory: Path, latency_view: str) -> ReportOutcome:
     """`report`: the same report files, rebuilt from a results directory's raw documents alone."""
     results = tuple(load_results(directory))
-    report, files = _report(results, directory, latency_view)
+    info = load_run_info(directory) if (directory / RUN_FILE).is_file() else None
+    report, files = _report(results, directory, latency_view, plan_of(info) if info else None)
     return ReportOutcome(report=report, files=files, results=results)
 
 
-def _report(results: Sequence[RunResult], out_dir: Path, latency_view: str) -> tuple[Report, ReportFiles]:
-    report = build_report(results, claims=load_claims(), latency_view=latency_view)
+def plan_of(info: dict[str, Any]) -> Plan | None:
+    """What a run.json says was planned; a run.json of the first release kept case keys only."""
+    planned = info.get("plan")
+    if isinstance(planned, list):
+        cases = tuple(PlannedCase(p["key"], p["workload"], p["language"], p["label"]) for p in planned)
+    elif isinstance(info.get("cases"), list):
+        cases = tuple(_planned_from_key(str(key)) for key in info["cases"])
+    else:
+        return None
+    return Plan(cases=cases, complete=bool(info.get("complete")), stopped=info.get("stopped"))
+
+
+def _planned_from_key(key: str) -> PlannedCase:
+    """'io-python-asyncio-n1000' -> its workload and language (the longest workload name that fits)."""
+    registry = contract()
+    workload = next((w for w in sorted(registry.workload_names, key=len, reverse=True) if key.startswith(w + "-")), "")
+    language = key[len(workload) + 1 :].split("-", 1)[0]
+    return PlannedCase(key=key, workload=workload, language=language, label=key)
+
+
+def _report(
+    results: Sequence[RunResult], out_dir: Path, latency_view: str, plan: Plan | None
+) -> tuple[Report, ReportFiles]:
+    report = build_report(results, claims=load_claims(), latency_view=latency_view, plan=plan)
     try:
         files = write_report(out_dir, report)
     except OSError as exc:
@@ -91,27 +146,52 @@ def _report(results: Sequence[RunResult], out_dir: Path, latency_view: str) -> t
     return report, files
 
 
-def compare_directories(dir_a: Path, dir_b: Path, latency_view: str) -> list[ComparisonRow]:
-    """`compare`: B against A, case by case and figure by figure."""
+def compare_directories(dir_a: Path, dir_b: Path, latency_view: str, *, allow_different: bool = False) -> Comparison:
+    """`compare`: B against A, case by case and figure by figure; runs of different workloads are
+    refused (a 2x "faster" between different waits is no finding) unless allow_different."""
     claims = load_claims()
     a = build_report(load_results(dir_a), claims=claims, latency_view=latency_view)
     b = build_report(load_results(dir_b), claims=claims, latency_view=latency_view)
-    return compare(a.summary, b.summary)
+    differences = workload_differences(a.summary, b.summary)
+    if differences and not allow_different:
+        what = "; ".join(f"{d.aspect} {_listed(d.a)} in A, {_listed(d.b)} in B" for d in differences)
+        raise UsageError(
+            f"compare: {dir_a} and {dir_b} ran different workloads ({what}); --allow-different compares them anyway"
+        )
+    return comparison(a.summary, b.summary, same_results=dir_a.resolve() == dir_b.resolve())
 
 
-def choose_executor(options: RunOptions, events: Events) -> tuple[Executor, list[ImageRef]]:
-    """docker when asked or reachable, else local (saying so in one line)."""
+def _listed(values: Sequence[object]) -> str:
+    return "/".join("none" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+
+
+def open_executor(options: RunOptions, events: Events) -> Executor:
+    """docker when asked or reachable, else local (saying so in one line). Nothing is built yet."""
     if options.executor == "local":
-        return LocalExecutor(repo_root()), []
+        return LocalExecutor(repo_root())
     try:
         client = connect()
     except EngineUnavailableError as exc:
         if options.executor == "docker":
             raise
         events.notice(f"no Docker engine answers; running the runners as local processes ({exc})")
-        return LocalExecutor(repo_root()), []
-    images = _ensure_images(client, options.languages, options.offline, events, force=False)
-    return DockerExecutor(client, {ref.language: ref for ref in images}), images
+        return LocalExecutor(repo_root())
+    return DockerExecutor(client)
+
+
+def prepare_images(executor: Executor, options: RunOptions, events: Events) -> list[ImageRef]:
+    """The runner images a Docker executor needs, built where missing; nothing for the others."""
+    if not isinstance(executor, DockerExecutor):
+        return []
+    images = _ensure_images(executor.client, options.languages, options.offline, events, force=False)
+    executor.use_images({ref.language: ref for ref in images})
+    return images
+
+
+def choose_executor(options: RunOptions, events: Events) -> tuple[Executor, list[ImageRef]]:
+    """An executor with its images ready (bench/ uses it to time warm runs)."""
+    executor = open_executor(options, events)
+    return executor, prepare_images(executor, options, events)
 
 
 def _ensure_images(
@@ -159,6 +239,7 @@ class DoctorReport:
     toolchains: dict[str, str | None]
     debootstrap: str | None
     limits: dict[str, Any]
+    warnings: tuple[str, ...] = ()
 
     @property
     def healthy(self) -> bool:
@@ -177,6 +258,7 @@ class DoctorReport:
             lines.append(f"local {tool:<11} {path or 'missing (local executor cannot run it)'}")
         lines.append(f"limits            {', '.join(f'{k}={v}' for k, v in self.limits.items())}")
         lines.append(f"`all` would use   {'docker' if self.engine else 'local (no Docker engine)'}")
+        lines += [f"warning           {warning}" for warning in self.warnings]
         return lines
 
 
@@ -186,9 +268,11 @@ def doctor(options: RunOptions) -> DoctorReport:
     engine, error = None, None
     images: dict[str, str | None] = {}
     base_present: bool | None = None
+    machine = local_machine()
     try:
         client = connect()
         engine = str(client.version().get("Version"))
+        machine = docker_machine(client.info())
         for language in options.languages:
             found = None
             for offline in (False, True):
@@ -200,6 +284,14 @@ def doctor(options: RunOptions) -> DoctorReport:
         base_present = bool(client.images.list(name=OFFLINE_BASE_IMAGE))
     except EngineUnavailableError as exc:
         error = str(exc)
+    # The limits must fit the machine `all` would use: a bad one is the same usage error it would be there.
+    check_limits(options.limits, machine)
+    warnings = limit_warnings(machine)
+    if engine is None and os.geteuid() != 0:
+        warnings.append(
+            "the local executor is not root: no cgroup, so no memory or CPU limit, and memory is "
+            "every process's peak RSS summed"
+        )
     tools = {tool: shutil.which(tool) for runner in contract().runners for tool in runner.local.tools}
     return DoctorReport(
         engine=engine,
@@ -210,6 +302,7 @@ def doctor(options: RunOptions) -> DoctorReport:
         toolchains=tools,
         debootstrap=shutil.which("debootstrap"),
         limits=asdict(options.limits),
+        warnings=tuple(warnings),
     )
 
 

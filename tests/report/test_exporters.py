@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from concbench_poly.analysis.claims import load_claims
-from concbench_poly.analysis.compare import compare
+from concbench_poly.analysis.compare import comparison
 from concbench_poly.analysis.report_model import Report, build_report
 from concbench_poly.config import MIB
 from concbench_poly.json_format import dump_json
@@ -66,17 +66,18 @@ def test_golden_end_to_end_table(e2e_report: Report) -> None:
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_golden_compare(fmt: str, report: Report) -> None:
     b = build_report(variant_set(), claims=load_claims()).summary
-    check_golden(f"compare.{EXTENSIONS[fmt]}", COMPARE_EXPORTERS[fmt](compare(report.summary, b)))
+    check_golden(f"compare.{EXTENSIONS[fmt]}", COMPARE_EXPORTERS[fmt](comparison(report.summary, b)))
 
 
 def test_compare_data_formats_list_every_row(report: Report) -> None:
     # JSON and CSV hide nothing (the table hides rows without a verdict), so they are checked row by row.
-    rows = compare(report.summary, build_report(variant_set(), claims=load_claims()).summary)
-    document = json.loads(COMPARE_EXPORTERS["json"](rows))
+    result = comparison(report.summary, build_report(variant_set(), claims=load_claims()).summary)
+    rows = result.rows
+    document = json.loads(COMPARE_EXPORTERS["json"](result))
     assert [(r["case"], r["figure"], r["verdict"]) for r in document["comparison"]] == [
         (r.case_key, r.figure, r.verdict) for r in rows
     ]
-    records = list(csv.DictReader(io.StringIO(COMPARE_EXPORTERS["csv"](rows))))
+    records = list(csv.DictReader(io.StringIO(COMPARE_EXPORTERS["csv"](result))))
     assert len(records) == len(rows)
     slower = next(r for r in records if r["case"] == "io-go-goroutines-n1000" and r["figure"] == "total_ms")
     assert slower["verdict"] == "slower" and float(slower["ratio"]) == pytest.approx(1.5)
@@ -207,8 +208,8 @@ def test_json_document(report: Report) -> None:
 
 
 def test_compare_table_says_what_changed(report: Report) -> None:
-    rows = compare(report.summary, build_report(variant_set(), claims=load_claims()).summary)
-    text = COMPARE_EXPORTERS["table"](rows)
+    result = comparison(report.summary, build_report(variant_set(), claims=load_claims()).summary)
+    text = COMPARE_EXPORTERS["table"](result)
     assert "1.50x slower" in text  # Go I/O total time x1.5, ranges apart
     assert "2.00x smaller" in text  # Python asyncio peak RSS halved
     assert "only in A" in text  # Node.js was not run in B

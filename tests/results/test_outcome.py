@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -64,11 +65,33 @@ def test_invalid_output_is_reported_not_crashed_on(request_: RunRequest, stdout:
     assert "python/asyncio" in result.error_message
 
 
-def test_silent_crash_reports_exit_code_and_stderr(request_: RunRequest) -> None:
+def test_a_signal_is_named_from_a_containers_exit_code(request_: RunRequest) -> None:
     result = to_result(raw(exit_code=139, stderr="line1\nSegmentation fault"), request_, HOST)
-    assert result.error_kind == "runner_crashed"
+    assert result.error_kind == "killed_by_signal"
     assert result.error_message is not None
-    assert "139" in result.error_message and "Segmentation fault" in result.error_message
+    assert "signal 11 (SIGSEGV)" in result.error_message and "Segmentation fault" in result.error_message
+
+
+def test_a_signal_is_named_from_a_local_return_code(request_: RunRequest) -> None:
+    result = to_result(raw(exit_code=-6, container_id=None, stderr="abort"), request_, HOST)
+    assert result.error_kind == "killed_by_signal"
+    assert result.error_message is not None and "signal 6 (SIGABRT)" in result.error_message
+
+
+def test_a_silent_crash_reports_exit_code_and_stderr(request_: RunRequest) -> None:
+    result = to_result(raw(exit_code=3, stderr="line1\nboom"), request_, HOST)
+    assert result.error_kind == "runner_crashed"
+    assert result.error_message is not None and "code 3" in result.error_message and "boom" in result.error_message
+
+
+def test_the_runtimes_last_words_classify_a_death_it_could_not_report(request_: RunRequest) -> None:
+    go = replace(request_, case=replace(request_.case, language="go", approach="goroutines", tasks=10**12))
+    dump = "fatal error: runtime: out of memory\n\ngoroutine 1 [running]:\nruntime.throw(...)\n" * 20
+    result = to_result(raw(exit_code=2, stderr=dump), go, HOST)
+    assert result.error_kind == "out_of_memory"
+    assert result.error_message is not None
+    assert result.error_message.startswith("go: runtime out of memory at 1,000,000,000,000 tasks")
+    assert "goroutine 1" not in result.error_message  # the dump stays in stderr_tail, not in the reason
 
 
 def test_a_document_for_another_approach_is_invalid_output(request_: RunRequest) -> None:

@@ -71,8 +71,13 @@ def test_io_async_article_parameters() -> None:
     assert doc["runtime"]["name"] == "node"
 
     lat = doc["latency_ms"]
-    assert lat["service"]["p50"] >= D_IO
-    assert lat["cdf"]["service"][0] >= D_IO, "every task waited at least D"
+    # Node's timers count libuv's whole milliseconds: a timer may fire up to 1 ms early, and the runner
+    # shows that rather than correcting it (wakeup_ms counts the early ones).
+    assert lat["service"]["p50"] >= D_IO - 1
+    assert lat["cdf"]["service"][0] >= D_IO - 1, "no task woke more than 1 ms before D"
+    wakeup = doc["wakeup_ms"]
+    assert wakeup["earliest"] >= -1
+    assert (wakeup["early_tasks"] > 0) == (wakeup["earliest"] < 0), "the earliest wake-up is early iff some task was"
     assert doc["total_ms"] < N_IO * D_IO / 10, "tasks ran concurrently, not N x D"
     assert doc["total_ms"] >= lat["end_to_end"]["max"]
     assert lat["end_to_end"]["max"] >= lat["service"]["max"]

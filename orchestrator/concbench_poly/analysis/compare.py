@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from concbench_poly.analysis.aggregate import CaseSummary, Summary
+from concbench_poly.analysis.environment import RuntimeSeen
 from concbench_poly.analysis.figures import FIGURES
 from concbench_poly.analysis.statistics import RangeKind, Stat, ranges_overlap
+from concbench_poly.cases import Case
 
 Verdict = Literal[
     "faster",
@@ -152,3 +154,83 @@ def _ratio(a: float, b: float) -> float | None:
     if a == 0:
         return 1.0 if b == 0 else None
     return b / a
+
+
+# What a comparison may not differ in without --allow-different: what was run. What it ran on
+# (limits, runtime, image, host) is what comparing is for.
+WORKLOAD_PARAMETERS = ("tasks", "io_ms", "payload_bytes", "repeat", "pool_size", "workers")
+MACHINE_ASPECTS = ("limits", "runtimes", "images", "hosts")
+
+
+@dataclass(frozen=True)
+class Difference:
+    aspect: str  # a WORKLOAD_PARAMETERS name, or a MACHINE_ASPECTS one
+    a: tuple[object, ...]  # its distinct values in A
+    b: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    rows: tuple[ComparisonRow, ...]
+    workload_differences: tuple[Difference, ...]  # empty unless --allow-different let them through
+    machine_differences: tuple[Difference, ...]
+    same_results: bool  # A and B are the same results: every figure equal by construction
+
+
+def workload_differences(a: Summary, b: Summary) -> tuple[Difference, ...]:
+    """Parameters in which the approaches both sides ran were run differently."""
+    families_a, families_b = _families(a), _families(b)
+    differences = []
+    for name in WORKLOAD_PARAMETERS:
+        values_a: set[object] = set()
+        values_b: set[object] = set()
+        for family in families_a.keys() & families_b.keys():
+            values_a |= {getattr(case, name) for case in families_a[family]}
+            values_b |= {getattr(case, name) for case in families_b[family]}
+        if values_a != values_b:
+            differences.append(Difference(name, _ordered(values_a), _ordered(values_b)))
+    return tuple(differences)
+
+
+def machine_differences(a: Summary, b: Summary) -> tuple[Difference, ...]:
+    """Limits, runtimes, images and hosts that differ. Runtimes and images are compared for the
+    languages both ran: a language only one side ran is an "only in" row, not a different machine."""
+    both = {c.case.language for c in a.cases} & {c.case.language for c in b.cases}
+    differences = []
+    for aspect in MACHINE_ASPECTS:
+        values_a = _shared(aspect, getattr(a.environment, aspect), both)
+        values_b = _shared(aspect, getattr(b.environment, aspect), both)
+        if values_a != values_b:
+            differences.append(Difference(aspect, values_a, values_b))
+    return tuple(differences)
+
+
+def _shared(aspect: str, values: tuple[object, ...], languages: set[str]) -> tuple[object, ...]:
+    if aspect == "runtimes":
+        return tuple(v for v in values if isinstance(v, RuntimeSeen) and v.language in languages)
+    if aspect == "images":
+        # Runner images are tagged concbench-poly/<language>:<source hash> (execution/images.py).
+        return tuple(v for v in values if str(v).split("/")[-1].split(":")[0] in languages)
+    return values
+
+
+def _families(summary: Summary) -> dict[tuple[str, str, str], list[Case]]:
+    families: dict[tuple[str, str, str], list[Case]] = {}
+    for case_summary in summary.cases:
+        case = case_summary.case
+        families.setdefault((case.workload, case.language, case.approach), []).append(case)
+    return families
+
+
+def _ordered(values: set[object]) -> tuple[object, ...]:
+    return tuple(sorted(values, key=lambda v: (v is None, str(type(v)), v if v is not None else 0)))
+
+
+def comparison(a: Summary, b: Summary, *, same_results: bool = False) -> Comparison:
+    """B against A, with what differs between the two runs (parameters, machine) stated beside."""
+    return Comparison(
+        rows=tuple(compare(a, b)),
+        workload_differences=workload_differences(a, b),
+        machine_differences=machine_differences(a, b),
+        same_results=same_results,
+    )

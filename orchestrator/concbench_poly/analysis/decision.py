@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 from concbench_poly.analysis.aggregate import CaseSummary, Failure, Summary, Sweep
 from concbench_poly.analysis.figures import MEMORY_FIGURE, LatencyView, latency_figure
 from concbench_poly.analysis.statistics import Stat, ranges_overlap
 from concbench_poly.contract import contract
+
+if TYPE_CHECKING:
+    from concbench_poly.analysis.report_model import PlannedCase
 
 OVERALL = "overall"
 
@@ -61,6 +64,7 @@ class Decision:
     rule: Rule | None  # None when nothing was picked
     close_call: Option | None  # an alternative not significantly different on the deciding figure
     broken: tuple[Sweep, ...]  # sweeps of this scope that broke at some N
+    missing: tuple[str, ...] = ()  # planned approaches of this scope that never ran: the pick is partial
 
     @property
     def measured(self) -> bool:
@@ -83,17 +87,26 @@ class DecisionGuide:
 GUIDE_WORKLOADS = ("io", "cpu")
 
 
-def decide(summary: Summary) -> DecisionGuide:
-    """The structured guide: per workload, one decision per language and one overall."""
+def decide(summary: Summary, missing: Sequence[PlannedCase] = ()) -> DecisionGuide:
+    """The structured guide: per workload, one decision per language and one overall.
+
+    missing: planned cases that never ran (an interrupted invocation); a decision whose scope lacks
+    some is partial and says which.
+    """
     decisions: list[Decision] = []
     for workload in GUIDE_WORKLOADS:
         for language in contract().languages:
-            decisions.append(_decide(summary, workload, language))
-        decisions.append(_decide(summary, workload, OVERALL))
+            decisions.append(_decide(summary, workload, language, missing))
+        decisions.append(_decide(summary, workload, OVERALL, missing))
     return DecisionGuide(latency_view=summary.latency_view, decisions=tuple(decisions))
 
 
-def _decide(summary: Summary, workload: str, scope: str) -> Decision:
+def _decide(summary: Summary, workload: str, scope: str, missing: Sequence[PlannedCase]) -> Decision:
+    absent = tuple(p.label for p in missing if p.workload == workload and scope in (OVERALL, p.language))
+    return replace(_decide_measured(summary, workload, scope), missing=absent)
+
+
+def _decide_measured(summary: Summary, workload: str, scope: str) -> Decision:
     pool = [c for c in summary.of_workload(workload) if scope in (OVERALL, c.case.language)]
     broken = tuple(
         s

@@ -17,12 +17,48 @@ from concbench_poly.results.model import RunResult
 
 
 @dataclass(frozen=True)
+class PlannedCase:
+    key: str
+    workload: str
+    language: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the invocation set out to run (its run.json), to tell a partial report from a whole one."""
+
+    cases: tuple[PlannedCase, ...]  # in plan order
+    complete: bool  # every planned run finished (run.json's `complete`)
+    stopped: str | None  # why the invocation stopped early, where it did
+
+
+@dataclass(frozen=True)
 class Report:
     summary: Summary
     guide: DecisionGuide
+    plan: Plan | None = None  # None: results without a run.json (or from a version that kept none)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Planned cases with no measured run at all."""
+        if self.plan is None:
+            return ()
+        measured = {c.key for c in self.summary.cases}
+        return tuple(p.label for p in self.plan.cases if p.key not in measured)
+
+    @property
+    def incomplete(self) -> bool:
+        return self.plan is not None and (not self.plan.complete or bool(self.missing))
 
 
-def build_report(results: Sequence[RunResult], claims: Claims, latency_view: LatencyView | str = "service") -> Report:
-    """Pure: the same results, claims and view give the same Report."""
+def build_report(
+    results: Sequence[RunResult],
+    claims: Claims,
+    latency_view: LatencyView | str = "service",
+    plan: Plan | None = None,
+) -> Report:
+    """Pure: the same results, claims, view and plan give the same Report."""
     summary = summarize(results, claims=claims, latency_view=latency_view)
-    return Report(summary=summary, guide=decide(summary))
+    missing = tuple(p for p in plan.cases if summary.case(p.key) is None) if plan is not None else ()
+    return Report(summary=summary, guide=decide(summary, missing=missing), plan=plan)

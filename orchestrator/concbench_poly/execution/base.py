@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from concbench_poly.cases import Case
 from concbench_poly.config import Limits
+from concbench_poly.execution.invocation import Invocation
+from concbench_poly.execution.machine import Machine
 
 STDERR_TAIL_LINES = 20
 
@@ -21,6 +25,7 @@ class RunRequest:
     repetition: int = 0
     warmup: bool = False
     keep: bool = False
+    invocation: Invocation | None = None  # who runs it: the labels a container carries
 
     @property
     def name(self) -> str:
@@ -64,6 +69,20 @@ class Executor(Protocol):
     def run(self, request: RunRequest) -> RawRun: ...
 
     def host_info(self) -> dict[str, Any]: ...
+
+    def machine(self) -> Machine:
+        """The machine the runs will use: what limits can apply there (checked before anything runs)."""
+        ...
+
+    def reap(self, current: Invocation) -> list[str]:
+        """Remove what dead invocations left behind (containers, cgroups); returns what went."""
+        ...
+
+    def lock_cores(
+        self, cores: Sequence[int], current: Invocation, expires: float, *, wait: bool, notice: Callable[[str], None]
+    ) -> AbstractContextManager[None]:
+        """Hold the cores for the whole invocation, waiting (with a notice) or refusing while another holds one."""
+        ...
 
 
 def stderr_tail(stderr: str, lines: int = STDERR_TAIL_LINES) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,9 +15,9 @@ from docker.models.containers import Container
 
 from concbench_poly.config import CONTAINER_TMPFS, CONTAINER_USER, MANAGED_LABEL, Limits
 from concbench_poly.errors import EngineUnavailableError
+from concbench_poly.execution.core_locks import EXPIRES_LABEL, created_epoch
+from concbench_poly.execution.invocation import GRACE_S, INVOCATION_LABEL, Invocation, from_labels, is_gone
 
-# Containers of one invocation also carry its run id, so a crashed run can be cleaned up selectively.
-RUN_ID_LABEL = "concbench-poly.run-id"
 CASE_LABEL = "concbench-poly.case"
 
 ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.ConnectionError, requests.exceptions.Timeout)
@@ -91,10 +92,30 @@ def remove_quietly(container: Container) -> None:
 
 
 def managed_containers(client: docker.DockerClient, run_id: str | None = None) -> list[Container]:
-    filters = [f"{MANAGED_LABEL}=true"] + ([f"{RUN_ID_LABEL}={run_id}"] if run_id else [])
+    filters = [f"{MANAGED_LABEL}=true"] + ([f"{INVOCATION_LABEL}={run_id}"] if run_id else [])
     return list(client.containers.list(all=True, filters={"label": filters}))
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def reap_containers(client: docker.DockerClient, current: Invocation) -> list[str]:
+    """Remove labelled containers (runs and core locks) whose invocation is gone; returns their names."""
+    now = time.time()
+    removed = []
+    for container in managed_containers(client):
+        labels = container.labels or {}
+        owner = from_labels(labels)
+        if owner is not None and owner.run_id == current.run_id:
+            continue
+        if EXPIRES_LABEL in labels:
+            deadline = float(labels[EXPIRES_LABEL] or 0)
+        else:
+            limit = owner.time_limit_s if owner is not None else 24 * 3600 - GRACE_S
+            deadline = created_epoch(container.attrs) + limit + GRACE_S
+        if is_gone(owner, now, deadline):
+            removed.append(str(container.name or container.id))
+            remove_quietly(container)
+    return removed

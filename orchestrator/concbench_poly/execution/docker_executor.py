@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -12,17 +13,21 @@ import docker.errors
 import requests.exceptions
 
 from concbench_poly.errors import EngineUnavailableError, RunnerFailedError
+from concbench_poly.execution import interrupts
 from concbench_poly.execution.base import RawRun, RunRequest
+from concbench_poly.execution.core_locks import docker_core_lock
 from concbench_poly.execution.docker_engine import (
     CASE_LABEL,
     ENGINE_ERRORS,
-    RUN_ID_LABEL,
     benchmark_container,
     container_config,
     engine_version,
+    reap_containers,
 )
 from concbench_poly.execution.host import host_info
 from concbench_poly.execution.images import ImageRef
+from concbench_poly.execution.invocation import INVOCATION_LABEL, Invocation
+from concbench_poly.execution.machine import Machine, docker_machine
 from concbench_poly.results.document import limits_json, runner_args
 
 # After a kill, the engine needs a moment to record the exit; this bounds that wait.
@@ -32,21 +37,50 @@ KILL_GRACE_S = 30.0
 class DockerExecutor:
     name = "docker"
 
-    def __init__(self, client: docker.DockerClient, images: Mapping[str, ImageRef]) -> None:
+    def __init__(self, client: docker.DockerClient, images: Mapping[str, ImageRef] | None = None) -> None:
         self._client = client
-        self._images = dict(images)
+        self._images = dict(images or {})
         # An engine behind a unix socket runs its containers on this machine.
         self.on_this_machine = str(client.api.base_url).startswith(("http+docker://localhost", "unix:"))
 
     def host_info(self) -> dict[str, Any]:
         return host_info(docker_version=engine_version(self._client))
 
+    def machine(self) -> Machine:
+        try:
+            return docker_machine(self._client.info())
+        except ENGINE_ERRORS as exc:
+            raise EngineUnavailableError(f"the Docker engine did not answer `info`: {exc}") from exc
+
+    def reap(self, current: Invocation) -> list[str]:
+        return reap_containers(self._client, current)
+
+    def lock_cores(
+        self, cores: Sequence[int], current: Invocation, expires: float, *, wait: bool, notice: Callable[[str], None]
+    ) -> AbstractContextManager[None]:
+        return docker_core_lock(self._client, cores, current, expires, wait=wait, notice=notice)
+
+    @property
+    def client(self) -> docker.DockerClient:
+        return self._client
+
+    def use_images(self, images: Mapping[str, ImageRef]) -> None:
+        """The images the runs use, once built (the limits are checked before anything is built)."""
+        self._images = dict(images)
+
     def run(self, request: RunRequest) -> RawRun:
         image = self._images[request.case.language]
-        labels = {RUN_ID_LABEL: request.run_id, CASE_LABEL: request.case.key}
+        # Every container names its invocation, so a reaper can tell whether its owner is gone.
+        owner = request.invocation.labels() if request.invocation else {INVOCATION_LABEL: request.run_id}
+        labels = {**owner, CASE_LABEL: request.case.key}
         config = container_config(image.tag, runner_args(request.case), request.limits, labels)
         try:
-            with benchmark_container(self._client, config, name=request.name, keep=request.keep) as container:
+            with (
+                benchmark_container(self._client, config, name=request.name, keep=request.keep) as container,
+                # A second signal does not wait for the removal: the runner is killed now, the
+                # stopped container reaped by the next invocation.
+                interrupts.on_force(lambda: _kill_quietly(container)),
+            ):
                 container.start()
                 timed_out = _wait(container, request.limits.timeout_s)
                 container.reload()
@@ -76,6 +110,11 @@ class DockerExecutor:
             raise EngineUnavailableError(
                 f"{request.case.language}/{request.case.approach}: Docker engine failed during {request.name}: {exc}"
             ) from exc
+
+
+def _kill_quietly(container: Any) -> None:
+    with contextlib.suppress(*ENGINE_ERRORS):
+        container.kill()
 
 
 def _wait(container: Any, timeout_s: float) -> bool:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+CHILD_PREFIX = "concbench-"
+V1_CONTROLLERS = ("memory", "cpu", "cpuacct", "pids")
 CFS_PERIOD_US = 100_000
 
 
@@ -113,7 +116,8 @@ def create_cgroup(
         proc_cgroup = Path("/proc/self/cgroup").read_text(encoding="utf-8")
     except OSError:
         return None
-    name = f"concbench-{uuid.uuid4().hex[:12]}"
+    # The pid names the invocation that owns it, so a later invocation can tell an orphan (reap_cgroups).
+    name = f"{CHILD_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
     quota = str(int(cpus * CFS_PERIOD_US)) if cpus else None
     if (root / "memory").is_dir():
         memory_dir = _v1_child(
@@ -172,3 +176,47 @@ def _v1_child(root: Path, controller: str, proc_cgroup: str, name: str, settings
         return None
     parent = root / controller / (own_cgroup_path(controller, proc_cgroup) or "/").lstrip("/")
     return _make_child(parent, name, settings)
+
+
+def reap_cgroups(root: Path = CGROUP_ROOT, proc: Path = Path("/proc")) -> list[str]:
+    """Remove the cgroups of invocations that died without cleaning up, killing what still runs in them.
+
+    A cgroup concbench-<pid>-<id> belongs to the invocation with that pid; when no such process runs,
+    its runner (started in a session of its own) may still: it is SIGKILLed, then the cgroup removed.
+    """
+    try:
+        proc_cgroup = (proc / "self" / "cgroup").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    parents: list[Path] = []
+    if (root / "cgroup.controllers").exists():
+        parents.append(root / (own_cgroup_path(None, proc_cgroup) or "/").lstrip("/"))
+    else:
+        for controller in V1_CONTROLLERS:
+            if (root / controller).is_dir():
+                parents.append(root / controller / (own_cgroup_path(controller, proc_cgroup) or "/").lstrip("/"))
+    removed: list[str] = []
+    for parent in parents:
+        try:
+            children = sorted(p for p in parent.iterdir() if p.is_dir() and p.name.startswith(CHILD_PREFIX))
+        except OSError:
+            continue
+        for child in children:
+            owner = child.name.removeprefix(CHILD_PREFIX).split("-", 1)[0]
+            if not owner.isdigit() or (proc / owner).exists():
+                continue
+            _kill_members(child)
+            LocalCgroup(dirs=(child,), version=1, memory_dir=None, memory_bytes=None, cpus=None, pids=None).remove()
+            if not child.exists():
+                removed.append(str(child))
+    return removed
+
+
+def _kill_members(cgroup: Path) -> None:
+    try:
+        pids = (cgroup / "cgroup.procs").read_text(encoding="utf-8").split()
+    except OSError:
+        return
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(pid), signal.SIGKILL)

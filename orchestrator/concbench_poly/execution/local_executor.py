@@ -12,15 +12,21 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from concbench_poly.contract import contract
 from concbench_poly.errors import RunnerFailedError
+from concbench_poly.execution import interrupts
 from concbench_poly.execution.base import RawRun, RunRequest
+from concbench_poly.execution.core_locks import local_core_lock
 from concbench_poly.execution.host import host_info
 from concbench_poly.execution.images import source_digest
-from concbench_poly.execution.local_cgroup import LocalCgroup, create_cgroup
+from concbench_poly.execution.invocation import Invocation
+from concbench_poly.execution.local_cgroup import LocalCgroup, create_cgroup, reap_cgroups
+from concbench_poly.execution.machine import Machine, local_machine
 from concbench_poly.paths import cache_dir
 from concbench_poly.results.document import runner_args
 
@@ -76,6 +82,17 @@ class LocalExecutor:
     def host_info(self) -> dict[str, Any]:
         return host_info(docker_version=None)
 
+    def machine(self) -> Machine:
+        return local_machine()
+
+    def reap(self, current: Invocation) -> list[str]:
+        return reap_cgroups()
+
+    def lock_cores(
+        self, cores: Sequence[int], current: Invocation, expires: float, *, wait: bool, notice: Callable[[str], None]
+    ) -> AbstractContextManager[None]:
+        return local_core_lock(cores, current, wait=wait, notice=notice)
+
     def _command(self, language: str) -> list[str]:
         if language not in self._commands:
             self._commands[language] = runner_command(language, self._root)
@@ -111,13 +128,14 @@ class LocalExecutor:
         )
         timed_out = False
         try:
-            stdout, stderr = process.communicate(timeout=request.limits.timeout_s)
+            with interrupts.on_force(lambda: _kill_group(process)):
+                stdout, stderr = process.communicate(timeout=request.limits.timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
             _kill_group(process)
             stdout, stderr = process.communicate()
         except BaseException:
-            _kill_group(process)  # ^C: never leave a runner behind
+            _kill_group(process)  # ^C, SIGTERM: never leave a runner behind
             process.communicate()
             raise
         wall_ms = (time.perf_counter_ns() - started) / 1e6

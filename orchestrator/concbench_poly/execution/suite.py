@@ -16,13 +16,25 @@ from typing import Any, Protocol
 
 from concbench_poly.cases import Case
 from concbench_poly.config import RunOptions
-from concbench_poly.errors import EngineUnavailableError, RunnerFailedError, UsageError
-from concbench_poly.execution import host_checks
+from concbench_poly.errors import ConcbenchError, EngineUnavailableError, RunnerFailedError
+from concbench_poly.execution import host_checks, interrupts
 from concbench_poly.execution.base import Executor, RunRequest
 from concbench_poly.execution.images import ImageRef
+from concbench_poly.execution.interrupts import interruption
+from concbench_poly.execution.invocation import Invocation
+from concbench_poly.files import storage_fault
 from concbench_poly.results.model import RunResult
 from concbench_poly.results.outcome import failed_result, to_result
-from concbench_poly.results.store import prepare_out_dir, save_result, save_run_info
+from concbench_poly.results.store import (
+    has_results,
+    load_results,
+    load_run_info,
+    prepare_out_dir,
+    raw_file_name,
+    request_file_name,
+    save_result,
+    save_run_info,
+)
 
 
 class Events(Protocol):
@@ -66,6 +78,14 @@ def new_run_id(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
 
 
+# Endings that leave the run to be tried again by --resume: it never got to run for its own reasons.
+RETRIED_ON_RESUME = frozenset({"interrupted", "engine_lost", "engine_unavailable"})
+
+
+class SuiteStopped(ConcbenchError):
+    """The suite stopped early (storage fault); what was saved is saved. Carries the reason."""
+
+
 def run_suite(
     options: RunOptions,
     planned: Sequence[Case],
@@ -73,96 +93,157 @@ def run_suite(
     events: Events,
     executor: Executor,
     images: Sequence[ImageRef] = (),
+    *,
+    invocation: Invocation | None = None,
+    resume: bool = False,
 ) -> BenchmarkRun:
     """Run every case (warm-ups, then repetitions) one process/container at a time, saving as it goes.
 
     A sweep (options.task_counts) stops an approach at its first failing count: the larger counts
-    of that approach become rows that say why they were not run.
+    of that approach become rows that say why they were not run. Engine loss stops the suite: the
+    runs not tried are recorded in run.json (`stopped`), never invented as rows. resume: reuse every
+    saved run that ended for its own reasons, and run the rest.
     """
-    prepare_out_dir(out_dir)
     started_wall = time.perf_counter()
     started_at = datetime.now(UTC)
-    run_id = new_run_id(started_at)
+    previous = load_run_info(out_dir) if resume else None
+    run_id = str(previous["run_id"]) if previous else (invocation.run_id if invocation else new_run_id(started_at))
+    prepare_out_dir(out_dir, resume=resume)
+    done = {raw_file_name(r): r for r in load_results(out_dir)} if resume and has_results(out_dir) else {}
     stop_after_failure = options.task_counts is not None
     host = executor.host_info()
-    check_cpuset(options.limits.cpuset_list(), _available_cpus(executor.name, host))
     unbuilt = {ref.language for ref in images if not ref.tag}
-    info: dict[str, Any] = {
-        "run_id": run_id,
-        "started_at": started_at.isoformat().replace("+00:00", "Z"),
-        "executor": executor.name,
-        "command": " ".join(sys.argv),
-        "python": platform.python_version(),
-        "options": _jsonable(asdict(options)),
-        "images": [asdict(ref) for ref in images],
-        "host": host,
-        "cases": [case.key for case in planned],
-        "complete": False,
-    }
-    save_run_info(out_dir, info)
+    session = {"started_at": _stamp(started_at), "pid": os.getpid(), "command": " ".join(sys.argv)}
+    info: dict[str, Any] = (
+        dict(previous)
+        if previous
+        else {
+            "run_id": run_id,
+            "started_at": session["started_at"],
+            "executor": executor.name,
+            "command": session["command"],
+            "python": platform.python_version(),
+            "options": _jsonable(asdict(options)),
+            "host": host,
+            "cases": [case.key for case in planned],
+            "plan": [{"key": c.key, "workload": c.workload, "language": c.language, "label": c.label} for c in planned],
+        }
+    )
+    info.update(images=[asdict(ref) for ref in images], complete=False, stopped=None)
+    info["sessions"] = [*info.get("sessions", []), session]
+    _save_info(out_dir, info, [])
 
     results: list[RunResult] = []
     overhead_ms: list[float] = []
-    requests = run_order(planned, options, run_id)
+    requests = run_order(planned, options, run_id, invocation)
     broken: dict[tuple[str, str, str, int | None, int | None], RunResult] = {}
+    stopped: str | None = None
+
+    def forced() -> None:
+        info.update(complete=False, stopped=f"forced out by a second {interruption()}", runs=len(results))
+        _save_info(out_dir, info, results)
+
     try:
-        for index, request in enumerate(requests):
-            case = request.case
-            family = (case.language, case.approach, case.workload, case.pool_size, case.workers)
-            events.run_started(request, index, len(requests))
-            first_failure = broken.get(family)
-            if case.language in unbuilt:
-                result = failed_result(
-                    request,
-                    "build_failed",
-                    f"{case.language}: the runner image could not be built; see the build error above",
-                    executor.name,
-                    host,
-                )
-            elif stop_after_failure and first_failure is not None and first_failure.case.key != case.key:
-                result = failed_result(
-                    request,
-                    first_failure.error_kind or "internal",
-                    f"{case.language}/{case.approach}: not run at {case.tasks} tasks because a smaller point "
-                    f"already failed (N={first_failure.case.tasks}: {first_failure.error_kind})",
-                    executor.name,
-                    host,
-                )
-            else:
-                try:
-                    result = _run_one(executor, request, host, overhead_ms)
-                except KeyboardInterrupt:
-                    # The executor has removed its container or process; the interrupted run is a row too.
-                    interrupted = failed_result(
+        with interrupts.on_force(forced):
+            for index, request in enumerate(requests):
+                case = request.case
+                family = (case.language, case.approach, case.workload, case.pool_size, case.workers)
+                events.run_started(request, index, len(requests))
+                first_failure = broken.get(family)
+                earlier = done.get(request_file_name(request))
+                if earlier is not None and earlier.error_kind not in RETRIED_ON_RESUME:
+                    result = earlier  # saved by the interrupted invocation: kept, not run again
+                elif case.language in unbuilt:
+                    result = failed_result(
                         request,
-                        "interrupted",
-                        f"{case.language}/{case.approach}: interrupted (Ctrl-C)",
+                        "build_failed",
+                        f"{case.language}: the runner image could not be built; see the build error above",
                         executor.name,
                         host,
                     )
-                    save_result(out_dir, interrupted)
-                    results.append(interrupted)
-                    raise
-            save_result(out_dir, result)
-            results.append(result)
-            events.run_finished(result)
-            if not result.ok and not request.warmup:
-                broken.setdefault(family, result)
+                elif stop_after_failure and first_failure is not None and first_failure.case.key != case.key:
+                    result = failed_result(
+                        request,
+                        first_failure.error_kind or "internal",
+                        f"{case.language}/{case.approach}: not run at {case.tasks} tasks because a smaller point "
+                        f"already failed (N={first_failure.case.tasks}: {first_failure.error_kind})",
+                        executor.name,
+                        host,
+                    )
+                else:
+                    try:
+                        result = _run_one(executor, request, host, overhead_ms)
+                    except KeyboardInterrupt:
+                        # The executor has removed its container or process; the interrupted run is a row too.
+                        interrupted = failed_result(
+                            request,
+                            "interrupted",
+                            f"{case.language}/{case.approach}: interrupted ({interruption()})",
+                            executor.name,
+                            host,
+                        )
+                        stopped = f"interrupted ({interruption()}) at run {index + 1} of {len(requests)}"
+                        _save(out_dir, interrupted, results)
+                        results.append(interrupted)
+                        raise
+                if result is not earlier:
+                    stopped = _save(out_dir, result, results)
+                    if stopped is not None:
+                        break
+                results.append(result)
+                events.run_finished(result)
+                if result.error_kind == "engine_lost":
+                    stopped = (
+                        f"engine lost at run {index + 1} of {len(requests)} ({result.error_message}); "
+                        f"{len(requests) - index - 1} run(s) not tried: `concbench-poly all --resume {out_dir}` "
+                        "tries them once the engine is back"
+                    )
+                    events.notice(stopped)
+                    break
+                if not result.ok and not request.warmup:
+                    broken.setdefault(family, result)
     finally:
         info.update(
-            complete=len(results) == len(requests),
-            finished_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            complete=stopped is None and len(results) == len(requests),
+            stopped=stopped,
+            finished_at=_stamp(datetime.now(UTC)),
             wall_s=round(time.perf_counter() - started_wall, 3),
             runs=len(results),
             failures=sum(1 for r in results if not r.ok),
         )
-        save_run_info(out_dir, info)
+        session["finished_at"] = info["finished_at"]
+        unsaved = _save_info(out_dir, info, results)
+    if stopped is not None and stopped.startswith("storage"):
+        raise SuiteStopped(stopped + (f"; {unsaved}" if unsaved else "; run.json records it as incomplete"))
     return BenchmarkRun(
         run_id, out_dir, executor.name, tuple(results), time.perf_counter() - started_wall, tuple(overhead_ms)
     )
 
 
-def run_order(planned: Sequence[Case], options: RunOptions, run_id: str) -> list[RunRequest]:
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _save(out_dir: Path, result: RunResult, saved: Sequence[RunResult]) -> str | None:
+    """Save one raw document; on a storage fault, the one-line reason the suite stops for."""
+    try:
+        save_result(out_dir, result)
+    except OSError as exc:
+        return f"storage: {storage_fault(exc, out_dir)} while saving a result; {len(saved)} run(s) saved in {out_dir}"
+    return None
+
+
+def _save_info(out_dir: Path, info: dict[str, Any], saved: Sequence[RunResult]) -> str | None:
+    try:
+        save_run_info(out_dir, info)
+    except OSError as exc:
+        return f"run.json could not be written either ({storage_fault(exc, out_dir)})"
+    return None
+
+
+def run_order(
+    planned: Sequence[Case], options: RunOptions, run_id: str, invocation: Invocation | None = None
+) -> list[RunRequest]:
     """Rounds: every case once per round, warm-up rounds first.
 
     Interleaving spreads each case's repetitions over the whole invocation, so slow drift of the
@@ -172,7 +253,15 @@ def run_order(planned: Sequence[Case], options: RunOptions, run_id: str) -> list
     rounds = [(True, k) for k in range(options.repetitions.warmup)]
     rounds += [(False, k) for k in range(options.repetitions.repeat)]
     return [
-        RunRequest(case, options.limits, run_id, repetition=k, warmup=warm, keep=options.keep_containers)
+        RunRequest(
+            case,
+            options.limits,
+            run_id,
+            repetition=k,
+            warmup=warm,
+            keep=options.keep_containers,
+            invocation=invocation,
+        )
         for warm, k in rounds
         for case in planned
     ]
@@ -186,7 +275,7 @@ def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], over
     try:
         raw = executor.run(request)
     except EngineUnavailableError as exc:
-        return failed_result(request, "engine_unavailable", str(exc), executor.name, host)
+        return failed_result(request, "engine_lost", str(exc), executor.name, host)
     except RunnerFailedError as exc:
         return failed_result(request, "runner_crashed", str(exc), executor.name, host)
     except Exception as exc:  # one broken run must not lose the others: it becomes a row naming itself
@@ -199,20 +288,6 @@ def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], over
         # What the orchestrator spends per run beyond the container's own life (create, start, logs, remove).
         overhead_ms.append(elapsed_ms - raw.wall_ms)
     return to_result(raw, request, host)
-
-
-def check_cpuset(wanted: Sequence[int], available: set[int]) -> None:
-    """Pinning to a CPU that does not exist fails every run, or silently unpins a local one: refuse it."""
-    missing = sorted(set(wanted) - available)
-    if available and missing:
-        have = ",".join(map(str, sorted(available)))
-        raise UsageError(f"--cpuset: CPU {','.join(map(str, missing))} is not available here (available: {have})")
-
-
-def _available_cpus(executor: str, host: dict[str, Any]) -> set[int]:
-    if executor == "local":
-        return set(os.sched_getaffinity(0))
-    return set(range(host.get("cpu_count") or 0))
 
 
 def _jsonable(value: Any) -> Any:

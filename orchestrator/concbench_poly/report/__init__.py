@@ -5,9 +5,9 @@ Text formats return str, plots return bytes; report/writer.py alone decides wher
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from concbench_poly.analysis.compare import ComparisonRow
+from concbench_poly.analysis.compare import Comparison
 from concbench_poly.analysis.report_model import Report
 from concbench_poly.report.compare_format import compare_csv, compare_json, compare_markdown, compare_table
 from concbench_poly.report.csv_rows import export_csv
@@ -22,7 +22,7 @@ EXPORTERS: dict[str, Callable[[Report], str]] = {
     "csv": export_csv,
 }
 
-COMPARE_EXPORTERS: dict[str, Callable[[Sequence[ComparisonRow]], str]] = {
+COMPARE_EXPORTERS: dict[str, Callable[[Comparison], str]] = {
     "table": compare_table,
     "markdown": compare_markdown,
     "json": compare_json,

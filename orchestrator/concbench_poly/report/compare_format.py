@@ -11,13 +11,15 @@ from typing import Any
 
 from tabulate import tabulate
 
-from concbench_poly.analysis.compare import MIN_RELATIVE_CHANGE, MIN_RUNS, ComparisonRow
+from concbench_poly.analysis.compare import MIN_RELATIVE_CHANGE, MIN_RUNS, Comparison, ComparisonRow
+from concbench_poly.analysis.environment import HostSeen, LimitsSeen, RuntimeSeen
 from concbench_poly.analysis.figures import FIGURES
 from concbench_poly.analysis.statistics import Stat
 from concbench_poly.config import MIB
 from concbench_poly.json_format import dump_json
 from concbench_poly.report import units
 from concbench_poly.report.markdown import escape
+from concbench_poly.report.text import host_text, limits_text, runtime_text
 
 NONE = "\N{EM DASH}"
 HEADERS = ("Case", "Figure", "Unit", "A", "B", "B/A", "Verdict")
@@ -79,9 +81,42 @@ NOTE = (
 )
 
 
-def compare_table(rows: Sequence[ComparisonRow], show_all: bool = False) -> str:
-    shown, hidden = _shown(rows, show_all)
+def difference_lines(result: Comparison) -> list[str]:
+    """What the two runs differ in, for the top of every comparison."""
     lines = []
+    if result.same_results:
+        lines.append("A and B are the same results: every figure is equal, so no verdict can be given.")
+    for diff in result.workload_differences:
+        lines.append(
+            f"Different workloads (--allow-different): {diff.aspect} is {_values(diff.a)} in A, "
+            f"{_values(diff.b)} in B; cases that differ only in it are compared as if they were the same."
+        )
+    for diff in result.machine_differences:
+        lines.append(f"A and B ran on different {diff.aspect}: A {_values(diff.a)}; B {_values(diff.b)}.")
+    return lines
+
+
+def _values(values: Sequence[object]) -> str:
+    texts = [_value(v) for v in values]
+    return " / ".join(texts) if texts else "none recorded"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, LimitsSeen):
+        return limits_text(value)
+    if isinstance(value, HostSeen):
+        return host_text(value)
+    if isinstance(value, RuntimeSeen):
+        return runtime_text(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "none" if value is None else str(value)
+
+
+def compare_table(result: Comparison, show_all: bool = False) -> str:
+    rows = result.rows
+    shown, hidden = _shown(rows, show_all)
+    lines = difference_lines(result)
     if shown:
         lines.append(
             tabulate([_cells(r) for r in shown], headers=list(HEADERS), tablefmt="simple", disable_numparse=True)
@@ -92,9 +127,13 @@ def compare_table(rows: Sequence[ComparisonRow], show_all: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compare_markdown(rows: Sequence[ComparisonRow], show_all: bool = False) -> str:
+def compare_markdown(result: Comparison, show_all: bool = False) -> str:
+    rows = result.rows
     shown, hidden = _shown(rows, show_all)
     lines = ["# concbench-poly comparison (B vs A)", ""]
+    notes = difference_lines(result)
+    if notes:
+        lines += [f"- {escape(line)}" for line in notes] + [""]
     if shown:
         lines.append(
             tabulate(
@@ -125,11 +164,22 @@ def _row_dict(row: ComparisonRow) -> dict[str, Any]:
     }
 
 
-def compare_json(rows: Sequence[ComparisonRow]) -> str:
-    return dump_json({"comparison": [_row_dict(r) for r in rows], "tally": tally(rows)})
+def compare_json(result: Comparison) -> str:
+    return dump_json(
+        {
+            "comparison": [_row_dict(r) for r in result.rows],
+            "tally": tally(result.rows),
+            "same_results": result.same_results,
+            "differences": [
+                {"aspect": d.aspect, "a": [_value(v) for v in d.a], "b": [_value(v) for v in d.b]}
+                for d in (*result.workload_differences, *result.machine_differences)
+            ],
+        }
+    )
 
 
-def compare_csv(rows: Sequence[ComparisonRow]) -> str:
+def compare_csv(result: Comparison) -> str:
+    rows = result.rows
     out = io.StringIO()
     fields = [
         "case",

@@ -72,12 +72,14 @@ Block = Heading | Paragraph | Bullets | TableBlock | PlotsBlock
 
 def report_outline(report: Report) -> tuple[Block, ...]:
     summary = report.summary
+    blocks: list[Block] = [Heading(1, TITLE)]
+    if report.incomplete:
+        blocks.append(Paragraph(incomplete_text(report)))
     if not summary.cases:
-        return (Heading(1, TITLE), Paragraph("No measured runs."))
+        return (*blocks, Paragraph("No measured runs."))
     lo, hi = summary.repetitions
     runs = f"{lo}" if lo == hi else f"{lo}-{hi}"
-    blocks: list[Block] = [
-        Heading(1, TITLE),
+    blocks += [
         Paragraph(
             f"{len(summary.cases)} cases, {runs} measured runs each (warm-ups excluded). "
             f"Latency columns show {LATENCY_VIEW_TEXT[summary.latency_view]}; the memory column shows "
@@ -103,6 +105,19 @@ def report_outline(report: Report) -> tuple[Block, ...]:
     blocks += [Heading(2, "Environment"), Bullets(environment_lines(summary))]
     blocks += [Heading(2, "Method and sources"), Bullets(method_lines(summary))]
     return tuple(blocks)
+
+
+def incomplete_text(report: Report) -> str:
+    """The warning an incomplete run's report opens with."""
+    plan = report.plan
+    assert plan is not None
+    parts = ["INCOMPLETE RUN"]
+    if plan.stopped:
+        parts.append(f"it stopped early: {plan.stopped}")
+    if report.missing:
+        parts.append(f"{len(report.missing)} planned case(s) never ran ({', '.join(report.missing)})")
+    parts.append("the decision guide marks every pick this leaves partial")
+    return "; ".join(parts) + "."
 
 
 def guide_table(report: Report) -> Table:

@@ -7,6 +7,7 @@ from tabulate import tabulate
 
 from concbench_poly.analysis.report_model import Report
 from concbench_poly.report.cells import Table, cpu_table, io_table, sweep_footer, sweep_table
+from concbench_poly.report.outline import incomplete_text
 from concbench_poly.report.text import guide_text
 
 # Grid lines between rows: each cell has two lines (measured, expected) that must not run together.
@@ -25,9 +26,9 @@ def render_table(table: Table) -> str:
 
 def export_table(report: Report) -> str:
     summary = report.summary
+    parts = [incomplete_text(report) + "\n"] if report.incomplete else []
     if not summary.cases:
-        return "No measured runs.\n"
-    parts = []
+        return "".join(parts) + "No measured runs.\n"
     workloads = {c.case.workload for c in summary.cases}
     if "io" in workloads:
         parts.append(render_table(io_table(summary)))

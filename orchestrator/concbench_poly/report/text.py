@@ -190,14 +190,20 @@ def broken_text(sweep: Sweep) -> str:
     return f"{sweep.label} broke at N={sweep.broke_at} ({reason.kind}: {reason_of(reason)})"
 
 
+def _never_ran(decision: Decision) -> str:
+    return f"{', '.join(decision.missing)} never ran" if decision.missing else ""
+
+
 def headline(decision: Decision, view: LatencyView) -> str:
-    """'asyncio — total 12.9 ms, p99 12.1 ms (service), 18.3 MiB peak RSS' or why there is none."""
+    """'asyncio — total 12.9 ms, p99 12.1 ms (service), 18.3 MiB memory' or why there is none."""
+    never = _never_ran(decision)
     if not decision.measured:
-        return "not measured"
+        return f"not measured ({never})" if never else "not measured"
     if decision.pick is None:
-        failures = "; ".join(f"{decision.name(o)}: {_failure(o.failure)}" for o in decision.alternatives)
-        return f"no approach completed ({failures})"
-    return f"{decision.name(decision.pick)} \N{EM DASH} {option_figures(decision.pick, view, decision.workload)}"
+        reasons = [f"{decision.name(o)}: {_failure(o.failure)}" for o in decision.alternatives]
+        return f"no approach completed ({'; '.join([*reasons, never] if never else reasons)})"
+    pick = f"{decision.name(decision.pick)} \N{EM DASH} {option_figures(decision.pick, view, decision.workload)}"
+    return f"partial: {pick}" if never else pick
 
 
 def reason_text(decision: Decision) -> str:
@@ -216,6 +222,8 @@ def rationale(decision: Decision, view: LatencyView) -> str:
         close = decision.name(decision.close_call)
         parts.append(f"not significantly different from {close} ([min, max] ranges overlap)")
     parts += [broken_text(s) for s in decision.broken]
+    if decision.missing and decision.pick is not None:
+        parts.append(f"partial: {_never_ran(decision)}, so this pick may not hold")
     return "; ".join(parts)
 
 

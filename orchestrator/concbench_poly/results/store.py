@@ -10,10 +10,12 @@ Layout of a results directory (`--out`, default results/<UTC timestamp>/):
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from concbench_poly.errors import ResultsDirError, SchemaError, UsageError
+from concbench_poly.execution.base import RunRequest
 from concbench_poly.files import write_atomic
 from concbench_poly.json_format import dump_json
 from concbench_poly.results.model import RunResult
@@ -24,14 +26,41 @@ RUN_FILE = "run.json"
 
 
 def raw_file_name(result: RunResult) -> str:
-    kind = "warmup" if result.warmup else "rep"
-    return f"{result.case.key}.{kind}-{result.repetition}.json"
+    return _file_name(result.case.key, result.warmup, result.repetition)
 
 
-def prepare_out_dir(out_dir: Path) -> Path:
-    """A fresh results directory: mixing two invocations' raw files would corrupt every median."""
-    if (out_dir / RAW_DIR).is_dir() and any((out_dir / RAW_DIR).iterdir()):
+def request_file_name(request: RunRequest) -> str:
+    """The file a request's result is saved as: how --resume knows which runs are done."""
+    return _file_name(request.case.key, request.warmup, request.repetition)
+
+
+def _file_name(key: str, warmup: bool, repetition: int) -> str:
+    return f"{key}.{'warmup' if warmup else 'rep'}-{repetition}.json"
+
+
+def has_results(out_dir: Path) -> bool:
+    return (out_dir / RAW_DIR).is_dir() and any((out_dir / RAW_DIR).glob("*.json"))
+
+
+def check_out_dir(out_dir: Path, *, resume: bool = False) -> None:
+    """Refuse a directory that cannot take this invocation's results, without writing anything."""
+    if resume:
+        if not (out_dir / RUN_FILE).is_file():
+            raise UsageError(f"--resume: {out_dir} has no {RUN_FILE}; it is not a results directory to continue")
+        return
+    if has_results(out_dir):
         raise UsageError(f"--out: {out_dir} already holds results; choose a new directory (or `report` it)")
+    existing = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise UsageError(f"--out: {existing} is a file, not a directory")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out: cannot write results under {existing} (permission denied)")
+
+
+def prepare_out_dir(out_dir: Path, *, resume: bool = False) -> Path:
+    """A fresh results directory (or, resuming, the one the run was saved in): mixing two invocations'
+    raw files would corrupt every median."""
+    check_out_dir(out_dir, resume=resume)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / ".write-test"
@@ -46,6 +75,17 @@ def save_result(out_dir: Path, result: RunResult) -> Path:
     path = out_dir / RAW_DIR / raw_file_name(result)
     write_atomic(path, dump_json(result.document))
     return path
+
+
+def load_run_info(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / RUN_FILE
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ResultsDirError(f"{path}: not readable ({exc})") from None
+    if not isinstance(info, dict):
+        raise ResultsDirError(f"{path}: not a JSON object")
+    return info
 
 
 def save_run_info(out_dir: Path, info: dict[str, Any]) -> Path:
