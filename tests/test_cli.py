@@ -32,6 +32,15 @@ def test_list_shows_every_case_of_the_article() -> None:
         (["run", "python", "--approach", "fibers"], "fibers"),
         (["sweep", "--tasks", "10,abc"], "--tasks"),
         (["report", "/nonexistent/results"], "/nonexistent/results"),
+        (["all", "--io-ms", "inf"], "--io-ms"),
+        (["all", "--io-ms", "1e300"], "--io-ms"),
+        (["all", "--cpus", "inf"], "--cpus"),
+        (["all", "--timeout", "inf"], "--timeout"),
+        (["all", "--executor", "local", "--cpus", "99"], "--cpus"),
+        (["all", "--executor", "local", "--cpuset", "0-63"], "--cpuset"),
+        (["all", "--executor", "local", "--memory", "64t"], "--memory"),
+        (["doctor", "--cpuset", "9"], "--cpuset"),
+        (["compare", "/nonexistent/a", "/nonexistent/b"], "/nonexistent/a"),
     ],
 )
 def test_usage_errors_exit_2_and_name_the_input(args: list[str], named: str) -> None:
@@ -137,3 +146,33 @@ def test_report_reads_a_results_folder_written_by_an_earlier_version(tmp_path: P
     assert all(c["ok_runs"] == 2 for c in summary["cases"])
     for name in ("summary.json", "report.md", "report.csv", "report.html"):
         assert (folder / name).is_file()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "python", "--approach", "fibers"],
+        ["all", "--cpuset", "x"],
+        ["all", "--executor", "local", "--cpuset", "63"],
+        ["all", "--io-ms", "inf"],
+    ],
+)
+def test_a_rejected_command_writes_nothing(tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "never"
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert not out.exists(), "a rejected command must not create its results folder"
+
+
+def test_tasks_only_has_to_be_a_positive_whole_number(tmp_path: Path) -> None:
+    # Finding where a model breaks is the sweep's job: a huge N is accepted (and fails at run time).
+    result = runner.invoke(app, ["list", "--workload", "io"])
+    assert result.exit_code == 0
+    from concbench_poly.cli_options import flags_from
+
+    values = {"tasks": 10**12, "languages": None, "approach": None, "pool_size": None}
+    defaults = dict.fromkeys(("workload", "io_ms", "cpus", "cpuset", "memory", "pids", "timeout"))
+    values |= defaults | {"workload": "io", "io_ms": 10.0, "cpus": 1.0, "cpuset": "0", "memory": "512m"}
+    values |= {"pids": 4096, "timeout": 300.0, "executor": "local", "warmup": 0, "repeat": 1, "workers": 4}
+    values |= {"cpu_repeat": 10, "offline": None, "keep": False, "latency": "service"}
+    assert flags_from(values, sweep=False).to_options().params.tasks == 10**12

@@ -128,3 +128,49 @@ def test_machine_checks_are_read_around_runs_on_this_machine(tmp_path: Path) -> 
     [checked, *_] = load_results(tmp_path / "here")
     assert set(checked.document["execution"]["host_checks"]) == {"governors", "turbo", "siblings", "siblings_busy"}
     assert all(r.document["execution"]["host_checks"] is None for r in load_results(tmp_path / "away"))
+
+
+def test_compare_refuses_runs_of_different_workloads_unless_allowed(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from concbench_poly.errors import UsageError
+    from concbench_poly.service import compare_directories
+
+    base = options(languages=("go",), workloads=("io",))
+    benchmark(base, tmp_path / "a", SilentEvents(), executor=FakeExecutor())
+    slower_wait = replace(base, params=replace(base.params, io_ms=5.0))
+    benchmark(slower_wait, tmp_path / "b", SilentEvents(), executor=FakeExecutor())
+    with pytest.raises(UsageError, match=r"io_ms 10 in A, 5 in B"):
+        compare_directories(tmp_path / "a", tmp_path / "b", "service")
+    allowed = compare_directories(tmp_path / "a", tmp_path / "b", "service", allow_different=True)
+    assert [(d.aspect, d.a, d.b) for d in allowed.workload_differences] == [("io_ms", (10.0,), (5.0,))]
+    same = compare_directories(tmp_path / "a", tmp_path / "a", "service")
+    assert same.same_results and not same.workload_differences
+
+
+def test_an_incomplete_run_says_so_and_marks_its_picks_partial(tmp_path: Path) -> None:
+    from concbench_poly.report.text import guide_text
+    from concbench_poly.service import report_directory
+
+    calls: list[RunRequest] = []
+
+    def stop_at_the_third(request: RunRequest) -> RawRun:
+        calls.append(request)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return ok_run(request)
+
+    with pytest.raises(KeyboardInterrupt):
+        benchmark(
+            options(languages=("python",), workloads=("io",), repetitions=Repetitions(warmup=0, repeat=1)),
+            tmp_path,
+            SilentEvents(),
+            executor=FakeExecutor(stop_at_the_third),
+        )
+    outcome = report_directory(tmp_path, "service")
+    assert outcome.report.incomplete
+    assert outcome.report.missing == ("Python ThreadPool(100)",)
+    text = guide_text(outcome.report.guide)
+    assert "Python, I/O-bound (N=1000): partial: " in text
+    assert "ThreadPool(100) never ran" in text
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").count("INCOMPLETE RUN") == 1
