@@ -17,7 +17,10 @@ def test_list_shows_every_case_of_the_article() -> None:
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0
     rows = [line.split("\t") for line in result.stdout.strip().splitlines()]
-    assert len(rows) == 11
+    # The article's 11 cases (6 I/O-bound, 5 CPU-bound with sha256), and the 5 CPU-bound approaches again on
+    # the cpu-loop workload; `list` shows no core-count axis (it depends on the machine a run uses).
+    assert len(rows) == 16
+    assert sum(row[0] == "cpu-loop" for row in rows) == 5
     assert ["io", "python", "threadpool", "Python ThreadPool(100)", "io-python-threadpool-pool100-n1000"] in rows
 
 
@@ -169,7 +172,8 @@ def test_tasks_only_has_to_be_a_positive_whole_number() -> None:
     from concbench_poly.config import BenchmarkFlags
 
     flags = BenchmarkFlags(
-        languages=(), workload="io", tasks=(10**12,), sweep=False, io_ms=10.0, cpus=1.0, cpuset="0",
+        languages=(), workload="io", tasks=(10**12,), sweep=False, io_ms=10.0, cpus=1.0, cpuset="0", cores=(),
+        loop_bytes=16384,
         memory="512m", pids=4096, timeout=300.0, executor="local", warmup=0, repeat=1, approach=(),
         pool_size=(), workers=4, cpu_repeat=10, offline=None, keep=False, latency="service",
     )  # fmt: skip

@@ -30,7 +30,11 @@ def _document() -> dict[str, Any]:
 def dummy_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The repository's contract plus one approach, `fibers`, for Python's I/O workload."""
     document = _document()
-    document["languages"]["python"]["approaches"]["fibers"] = {"label": "fibers", "workloads": ["io"]}
+    document["languages"]["python"]["approaches"]["fibers"] = {
+        "label": "fibers",
+        "workloads": ["io"],
+        "kind": "threads",
+    }
     path = tmp_path / "runner_contract.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     monkeypatch.setenv(CONTRACT_ENV, str(path))

@@ -16,7 +16,13 @@ from tests.fakes import FakeExecutor, ok_run, oom_killed_run
 
 
 def options(**overrides: object) -> RunOptions:
-    base: dict[str, object] = {"repetitions": Repetitions(warmup=1, repeat=2), "executor": "local"}
+    # The article's two workloads, without a core-count axis: these tests are about the run loop.
+    base: dict[str, object] = {
+        "repetitions": Repetitions(warmup=1, repeat=2),
+        "executor": "local",
+        "workloads": ("io", "cpu"),
+        "cores": None,
+    }
     base.update(overrides)
     return RunOptions(**base)  # type: ignore[arg-type]
 

@@ -29,6 +29,7 @@ class Case:
     io_ms: float | None = None
     payload_bytes: int | None = None
     repeat: int | None = None
+    loop_bytes: int | None = None
     pool_size: int | None = None
     workers: int | None = None
     runtime: str | None = None  # a runtime variant of the language: "3.13t", "20"
@@ -70,6 +71,15 @@ class Case:
         """The label without the task count: what a sweep varies N of."""
         return self.label.removesuffix(f" ({self.tasks})")
 
+    @property
+    def work_bytes(self) -> int | None:
+        """Bytes one run of a CPU workload processes (every task's input); None for waiting work."""
+        if self.workload == "cpu" and self.payload_bytes and self.repeat:
+            return self.tasks * self.payload_bytes * self.repeat
+        if self.workload == "cpu-loop" and self.loop_bytes:
+            return self.tasks * self.loop_bytes
+        return None
+
     def option_values(self) -> dict[str, float | None]:
         """The contract's option names with this case's values (None where the case has none)."""
         return {
@@ -77,6 +87,7 @@ class Case:
             "io_ms": self.io_ms,
             "payload_bytes": self.payload_bytes,
             "repeat": self.repeat,
+            "loop_bytes": self.loop_bytes,
             "pool_size": self.pool_size,
             "workers": self.workers,
         }
@@ -88,26 +99,35 @@ def cases_for(
     params: WorkloadParams,
     approaches: tuple[str, ...] | None = None,
     *,
+    cores: tuple[int, ...] = (),
     registry: Contract | None = None,
 ) -> list[Case]:
-    """Expand one language x workload into cases; a pool-sized approach once per size."""
+    """Expand one language x workload into cases; a pool-sized approach once per size.
+
+    cores: the core-count axis; a workload with core_axis then runs every case at each count, and a
+    worker pool also with as many workers as cores (beside the article's size, kept for its rows).
+    """
     registry = registry or contract()
     runner = registry.runner(language)
     available = runner.approaches_for(workload)
     chosen = available if approaches is None else tuple(a for a in available if a in approaches)
     values = params.values()
     workload_options = {name: values[name] for name in registry.workload(workload).options}
+    counts: Sequence[int | None] = cores if cores and registry.workload(workload).core_axis else (None,)
     cases: list[Case] = []
-    for name in chosen:
-        sized_by = runner.approach(name).sized_by
-        sizes: Sequence[float | None] = (None,)
-        if sized_by == "pool_size":
-            sizes = params.pool_sizes
-        elif sized_by is not None:
-            sizes = (values[sized_by],)
-        for size in sizes:
-            sizing = {sized_by: size} if sized_by is not None else {}
-            cases.append(Case(language, name, workload, params.tasks, **workload_options, **sizing))  # type: ignore[arg-type]
+    for k in counts:
+        for name in chosen:
+            sized_by = runner.approach(name).sized_by
+            sizes: Sequence[float | None] = (None,)
+            if sized_by == "pool_size":
+                sizes = params.pool_sizes
+            elif sized_by is not None:
+                sizes = tuple(dict.fromkeys((values[sized_by], *((k,) if k is not None else ()))))
+            for size in sizes:
+                sizing = {sized_by: size} if sized_by is not None else {}
+                cases.append(
+                    Case(language, name, workload, params.tasks, **workload_options, **sizing, cores=k)  # type: ignore[arg-type]
+                )
     return cases
 
 
@@ -116,6 +136,7 @@ def plan_cases(
     workloads: tuple[str, ...],
     params: WorkloadParams,
     approaches: tuple[str, ...] | None = None,
+    cores: tuple[int, ...] = (),
 ) -> list[Case]:
     """Every case of an invocation, validated; unknown approaches are a usage error."""
     registry = contract()
@@ -128,7 +149,7 @@ def plan_cases(
                 f"--approach: {', '.join(unknown)} is not an approach of {', '.join(languages)} "
                 f"(known: {', '.join(sorted(known))})"
             )
-    cases = [c for lang in languages for w in workloads for c in cases_for(lang, w, params, approaches)]
+    cases = [c for lang in languages for w in workloads for c in cases_for(lang, w, params, approaches, cores=cores)]
     if not cases:
         raise UsageError(
             f"--approach/--workload: nothing to run for {', '.join(languages)} with workload {'/'.join(workloads)}"
@@ -142,9 +163,10 @@ def sweep_cases(
     params: WorkloadParams,
     counts: Sequence[int],
     approaches: tuple[str, ...] | None = None,
+    cores: tuple[int, ...] = (),
 ) -> list[Case]:
     """Each approach at every count, smallest first, so a break at N spares the larger points."""
-    by_count = [plan_cases(languages, workloads, params.with_tasks(n), approaches) for n in sorted(set(counts))]
+    by_count = [plan_cases(languages, workloads, params.with_tasks(n), approaches, cores) for n in sorted(set(counts))]
     return [by_count[i][j] for j in range(len(by_count[0])) for i in range(len(by_count))]
 
 
@@ -165,6 +187,7 @@ def case_order(case: Case) -> tuple[object, ...]:
         case.io_ms or 0.0,
         case.payload_bytes or 0,
         case.repeat or 0,
+        case.loop_bytes or 0,
         case.tasks,
         case.cores or 0,
         case.key,

@@ -89,8 +89,9 @@ def benchmark_command(
     workload: opt.WorkloadOpt = "all",
     tasks: Annotated[int, typer.Option("--tasks", help="Tasks per run (N).")] = opt.TASKS,
     io_ms: opt.IoMsOpt = opt.IO_MS,
-    cpus: opt.CpusOpt = DEFAULT_LIMITS.cpus,
-    cpuset: opt.CpusetOpt = DEFAULT_LIMITS.cpuset,
+    cpus: opt.CpusOpt = None,
+    cpuset: opt.CpusetOpt = None,
+    cores: opt.CoresOpt = None,
     memory: opt.MemoryOpt = "512m",
     pids: opt.PidsOpt = DEFAULT_LIMITS.pids,
     timeout: opt.TimeoutOpt = DEFAULT_LIMITS.timeout_s,
@@ -103,6 +104,7 @@ def benchmark_command(
     pool_size: opt.PoolOpt = None,
     workers: opt.WorkersOpt = opt.WORKERS,
     cpu_repeat: opt.RepeatCpuOpt = opt.CPU_REPEAT,
+    loop_bytes: opt.LoopBytesOpt = opt.LOOP_BYTES,
     offline: opt.OfflineOpt = None,
     keep: opt.KeepOpt = False,
     latency: opt.ViewOpt = opt.LatencyView.service,
@@ -120,8 +122,9 @@ def sweep_command(
     workload: opt.WorkloadOpt = "io",
     io_ms: opt.IoMsOpt = opt.IO_MS,
     languages: Annotated[list[str] | None, typer.Option("--language", help="Only these languages.")] = None,
-    cpus: opt.CpusOpt = DEFAULT_LIMITS.cpus,
-    cpuset: opt.CpusetOpt = DEFAULT_LIMITS.cpuset,
+    cpus: opt.CpusOpt = None,
+    cpuset: opt.CpusetOpt = None,
+    cores: opt.CoresOpt = None,
     memory: opt.MemoryOpt = "4g",
     pids: opt.PidsOpt = 32768,
     timeout: opt.TimeoutOpt = 600.0,
@@ -134,6 +137,7 @@ def sweep_command(
     pool_size: opt.PoolOpt = None,
     workers: opt.WorkersOpt = opt.WORKERS,
     cpu_repeat: opt.RepeatCpuOpt = opt.CPU_REPEAT,
+    loop_bytes: opt.LoopBytesOpt = opt.LOOP_BYTES,
     offline: opt.OfflineOpt = None,
     keep: opt.KeepOpt = False,
     latency: opt.ViewOpt = opt.LatencyView.end_to_end,
@@ -218,7 +222,8 @@ def doctor_command(
     from concbench_poly.service import doctor
 
     try:
-        report = doctor(RunOptions(limits=Limits(cpus, cpuset, parse_memory(memory), pids)))
+        limits = Limits(cpus or DEFAULT_LIMITS.cpus, cpuset or DEFAULT_LIMITS.cpuset, parse_memory(memory), pids)
+        report = doctor(RunOptions(limits=limits))
     except ConcbenchError as exc:
         _fail(exc)
     typer.echo("\n".join(report.lines()))

@@ -40,6 +40,7 @@ class LatencyView(StrEnum):
 
 # The contract's defaults (the article's workload), as the commands' defaults.
 TASKS = CONTRACT.int_default("tasks")
+LOOP_BYTES = CONTRACT.int_default("loop_bytes")
 IO_MS = float(CONTRACT.default("io_ms"))
 WORKERS = CONTRACT.int_default("workers")
 CPU_REPEAT = CONTRACT.int_default("repeat")
@@ -49,8 +50,18 @@ CPU_REPEAT = CONTRACT.int_default("repeat")
 LanguagesArg = Annotated[list[str] | None, typer.Argument(help=f"{', '.join(CONTRACT.languages)} \\[all of them].")]
 WorkloadOpt = Annotated[str, typer.Option("--workload", help=f"{', '.join(CONTRACT.workload_names)} or all.")]
 IoMsOpt = Annotated[float, typer.Option("--io-ms", min=0.001, help="io: wait per task in ms (D).")]
-CpusOpt = Annotated[float, typer.Option("--cpus", min=0.01, help="CPU quota in cores.")]
-CpusetOpt = Annotated[str, typer.Option("--cpuset", help="CPUs to pin to, e.g. 0 or 0-1.")]
+CpusOpt = Annotated[
+    float | None, typer.Option("--cpus", min=0.01, help="CPU quota in cores, for every run (no core-count axis) \\[1].")
+]
+CpusetOpt = Annotated[
+    str | None,
+    typer.Option("--cpuset", help="CPUs to pin to, e.g. 0 or 0-1; the core axis uses them \\[0; axis: all]."),
+]
+CoresOpt = Annotated[
+    str | None,
+    typer.Option("--cores", help="Core counts of the CPU workloads, e.g. 1,2,4 \\[1 and all CPUs up to 4]."),
+]
+LoopBytesOpt = Annotated[int, typer.Option("--loop-bytes", min=1, help="cpu-loop: bytes each task hashes.")]
 MemoryOpt = Annotated[str, typer.Option("--memory", help="Memory limit (no swap), e.g. 512m, 4g.")]
 PidsOpt = Annotated[int, typer.Option("--pids", min=16, help="pids limit (threads count).")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Per-run time limit in seconds.")]
@@ -101,6 +112,8 @@ RESUMED: dict[str, Callable[[RunOptions], object]] = {
     "cpu_repeat": lambda o: o.params.repeat,
     "offline": lambda o: o.offline,
     "keep": lambda o: o.keep_containers,
+    "cores": lambda o: o.cores,
+    "loop_bytes": lambda o: o.params.loop_bytes,
 }
 
 
@@ -129,4 +142,5 @@ def flags_from(values: dict[str, Any], sweep: bool) -> BenchmarkFlags:
     given = {f.name: values[f.name] for f in fields(BenchmarkFlags) if f.name in values}
     given |= {k: v.value if isinstance(v, StrEnum) else tuple(v or ()) if k in LISTS else v for k, v in given.items()}
     tasks = tuple(parse_counts(values["tasks"])) if sweep else (values["tasks"],)
-    return BenchmarkFlags(**given | {"tasks": tasks, "sweep": sweep})
+    cores = tuple(parse_counts(values["cores"], "--cores")) if values.get("cores") else ()
+    return BenchmarkFlags(**given | {"tasks": tasks, "sweep": sweep, "cores": cores})

@@ -61,6 +61,7 @@ class WorkloadParams:
     tasks: int = field(default_factory=lambda: _int_default("tasks"))
     io_ms: float = field(default_factory=lambda: float(contract().default("io_ms")))
     payload_bytes: int = field(default_factory=lambda: _int_default("payload_bytes"))
+    loop_bytes: int = field(default_factory=lambda: _int_default("loop_bytes"))
     repeat: int = field(default_factory=lambda: _int_default("repeat"))
     pool_sizes: tuple[int, ...] = field(default_factory=_suite_pool_sizes)
     workers: int = field(default_factory=lambda: _int_default("workers"))
@@ -75,6 +76,7 @@ class WorkloadParams:
             "io_ms": self.io_ms,
             "payload_bytes": self.payload_bytes,
             "repeat": self.repeat,
+            "loop_bytes": self.loop_bytes,
             "pool_size": self.pool_sizes[0],
             "workers": self.workers,
         }
@@ -104,6 +106,17 @@ class RunOptions:
     # A sweep: every case at each of these task counts, an approach stopping at its first failure.
     task_counts: tuple[int, ...] | None = None
     latency_view: str = "service"  # the view the report's tables show
+    # The core-count axis of workloads that can use more cores (contract: core_axis): each of their
+    # cases runs at every count k, on the first k CPUs of axis_cpuset with a quota of k. None: no axis
+    # (--cpus fixes the quota); () : the default, 1 and every allowed core up to 4 (resolved against
+    # the machine before anything runs).
+    cores: tuple[int, ...] | None = ()
+    axis_cpuset: str | None = None  # the CPUs the axis may use; None: all the machine's
+
+    def core_limits(self, cores: int) -> Limits:
+        """The limits of a case at `cores` on the axis: the first `cores` allowed CPUs, a quota of `cores`."""
+        allowed = parse_cpuset(self.axis_cpuset) if self.axis_cpuset else []
+        return replace(self.limits, cpus=float(cores), cpuset=",".join(map(str, allowed[:cores])))
 
 
 @dataclass(frozen=True)
@@ -119,8 +132,10 @@ class BenchmarkFlags:
     tasks: tuple[int, ...]
     sweep: bool
     io_ms: float
-    cpus: float
-    cpuset: str
+    cpus: float | None  # None: not given (1 CPU; and the core-count axis is on)
+    cpuset: str | None  # None: not given (CPU 0; the axis may use every CPU)
+    cores: tuple[int, ...]  # --cores; empty: not given
+    loop_bytes: int
     memory: str
     pids: int
     timeout: float
@@ -146,19 +161,31 @@ class BenchmarkFlags:
         io_ms = registry.option("io_ms")
         if not io_ms.accepts(self.io_ms):
             raise UsageError(f"--io-ms: expected {io_ms.bounds()}, got {self.io_ms:g}")
-        _finite("--cpus", self.cpus, above=0)
+        if self.cpus is not None and self.cores:
+            raise UsageError("--cores: cannot be combined with --cpus (--cores sets the quota of each core count)")
+        if self.cpus is not None:
+            _finite("--cpus", self.cpus, above=0)
+        if any(k < 1 for k in self.cores):
+            raise UsageError(f"--cores: expected counts >= 1, got {','.join(map(str, self.cores))}")
         _finite("--timeout", self.timeout, at_least=1, at_most=MAX_TIMEOUT_S)
         if self.pids > MAX_PIDS:
             raise UsageError(f"--pids: expected at most {MAX_PIDS} (the kernel's pid_max ceiling), got {self.pids}")
-        parse_cpuset(self.cpuset)
+        if self.cpuset is not None:
+            parse_cpuset(self.cpuset)
         limits = Limits(
-            cpus=self.cpus,
-            cpuset=self.cpuset,
+            cpus=self.cpus if self.cpus is not None else DEFAULT_LIMITS.cpus,
+            cpuset=self.cpuset if self.cpuset is not None else DEFAULT_LIMITS.cpuset,
             memory_bytes=parse_memory(self.memory),
             pids=self.pids,
             timeout_s=self.timeout,
         )
-        params = WorkloadParams(tasks=self.tasks[0], io_ms=self.io_ms, repeat=self.cpu_repeat, workers=self.workers)
+        params = WorkloadParams(
+            tasks=self.tasks[0],
+            io_ms=self.io_ms,
+            repeat=self.cpu_repeat,
+            workers=self.workers,
+            loop_bytes=self.loop_bytes,
+        )
         if self.pool_size:
             params = replace(params, pool_sizes=self.pool_size)
         return RunOptions(
@@ -173,6 +200,8 @@ class BenchmarkFlags:
             keep_containers=self.keep,
             task_counts=tuple(sorted(set(self.tasks))) if self.sweep else None,
             latency_view=self.latency,
+            cores=None if self.cpus is not None else tuple(sorted(set(self.cores))),
+            axis_cpuset=self.cpuset,
         )
 
 
@@ -209,6 +238,8 @@ def run_options_from_json(data: dict[str, Any], *, source: str) -> RunOptions:
             keep_containers=bool(data.get("keep_containers", False)),
             task_counts=tuple(data["task_counts"]) if data.get("task_counts") is not None else None,
             latency_view=str(data.get("latency_view", "service")),
+            cores=tuple(data["cores"]) if data.get("cores") is not None else None,
+            axis_cpuset=data.get("axis_cpuset"),
         )
     except (KeyError, TypeError) as exc:
         raise UsageError(f"--resume: {source} does not record the options of a run ({exc})") from None
@@ -257,15 +288,15 @@ def parse_cpuset(text: str) -> list[int]:
     return sorted(cpus)
 
 
-def parse_task_counts(text: str) -> list[int]:
-    """'1000,10000,1e5' -> [1000, 10000, 100000] for sweeps."""
+def parse_task_counts(text: str, option: str = "--tasks") -> list[int]:
+    """'1000,10000,1e5' -> [1000, 10000, 100000] for sweeps (and '1,2,4' for --cores)."""
     counts: list[int] = []
     for part in text.split(","):
         try:
             value = float(part.strip())
         except ValueError:
-            raise UsageError(f"--tasks: expected comma-separated counts, got {part.strip()!r}") from None
-        if value < 1 or value != int(value):
-            raise UsageError(f"--tasks: every count must be a whole number >= 1, got {part.strip()!r}")
+            raise UsageError(f"{option}: expected comma-separated counts, got {part.strip()!r}") from None
+        if not math.isfinite(value) or value < 1 or value != int(value):
+            raise UsageError(f"{option}: every count must be a whole number >= 1, got {part.strip()!r}")
         counts.append(int(value))
     return counts

@@ -71,6 +71,7 @@ class WorkloadSpec:
     name: str
     title: str  # "I/O-bound"
     options: tuple[str, ...]  # option names that belong to this workload
+    core_axis: bool  # its cases run at each core count of --cores
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class ApproachSpec:
     label: str  # "ThreadPool", as tables print it after the language's display name
     workloads: tuple[str, ...]
     sized_by: str | None  # the option that sizes a pool ("pool_size", "workers"), None when unbounded
+    kind: str  # threads, thread-pool, process-pool, event-loop, goroutines, worker-pool
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,11 @@ class Contract:
         spec = next((a for a in runner.approaches if a.name == approach), None) if runner else None
         return spec.label if spec is not None else approach
 
+    def approach_kind(self, language: str, approach: str) -> str:
+        runner = self.find_runner(language)
+        spec = next((a for a in runner.approaches if a.name == approach), None) if runner else None
+        return spec.kind if spec is not None else "unknown"
+
     def all_approaches(self) -> tuple[str, ...]:
         """Every approach name of every language, first-seen order, each once."""
         names: list[str] = []
@@ -232,7 +239,9 @@ def parse_contract(document: Any, *, source: str) -> Contract:
     options = tuple(_option(name, raw) for name, raw in document["options"].items())
     option_names = {o.name for o in options}
     workloads = tuple(
-        WorkloadSpec(name=name, title=raw["title"], options=tuple(raw["options"]))
+        WorkloadSpec(
+            name=name, title=raw["title"], options=tuple(raw["options"]), core_axis=raw.get("core_axis", False)
+        )
         for name, raw in document["workloads"].items()
     )
     for workload in workloads:
@@ -287,7 +296,7 @@ def _runner(language: str, raw: Mapping[str, Any], workloads: set[str], options:
         sized_by = spec.get("sized_by")
         if sized_by is not None and sized_by not in options:
             raise ContractError(f"{where}: sized_by names no option ({sized_by!r})")
-        approaches.append(ApproachSpec(name, spec["label"], tuple(spec["workloads"]), sized_by))
+        approaches.append(ApproachSpec(name, spec["label"], tuple(spec["workloads"]), sized_by, spec["kind"]))
     runtime_memory = raw["runtime_memory"]
     return RunnerSpec(
         language=language,
@@ -334,7 +343,11 @@ _SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "required": ["title", "options"],
                 "additionalProperties": False,
-                "properties": {"title": _TEXT, "options": {"type": "array", "items": _NAME}},
+                "properties": {
+                    "title": _TEXT,
+                    "options": {"type": "array", "items": _NAME},
+                    "core_axis": {"type": "boolean"},
+                },
             },
         },
         "options": {
@@ -411,9 +424,21 @@ _SCHEMA: dict[str, Any] = {
                         "propertyNames": _NAME,
                         "additionalProperties": {
                             "type": "object",
-                            "required": ["label", "workloads"],
+                            "required": ["label", "workloads", "kind"],
                             "properties": {
                                 "label": _TEXT,
+                                "kind": {
+                                    "enum": [
+                                        "threads",
+                                        "thread-pool",
+                                        "process-pool",
+                                        "event-loop",
+                                        "goroutines",
+                                        "worker-pool",
+                                        "virtual-threads",
+                                        "async-runtime",
+                                    ]
+                                },
                                 "workloads": {"type": "array", "minItems": 1, "items": _NAME},
                                 "sized_by": _NAME,
                             },

@@ -28,9 +28,12 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         else:
             tmp.write_text(content, encoding="utf-8")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and exc.filename in (None, str(tmp)):
+            # Name the file that was being written (a failed write() names none), never the temporary one: it is gone.
+            exc.filename = str(path)
         raise
 
 

@@ -29,7 +29,14 @@ from concbench_poly.execution.host import cgroup_version
 from concbench_poly.execution.images import ImageBuilder, ImageRef
 from concbench_poly.execution.invocation import GRACE_S, this_invocation
 from concbench_poly.execution.local_executor import LocalExecutor
-from concbench_poly.execution.machine import check_limits, docker_machine, limit_warnings, local_machine
+from concbench_poly.execution.machine import (
+    check_limits,
+    cores_used,
+    docker_machine,
+    limit_warnings,
+    local_machine,
+    resolve_core_axis,
+)
 from concbench_poly.execution.suite import BenchmarkRun, Events, new_run_id, run_suite
 from concbench_poly.paths import repo_root
 from concbench_poly.report.writer import ReportFiles, write_report
@@ -58,11 +65,13 @@ class ReportOutcome:
 
 
 def planned_cases(options: RunOptions) -> list[Case]:
+    """Every case of the invocation; the core-count axis once resolved against the machine."""
+    cores = options.cores or ()
     if options.task_counts is not None:
         return sweep_cases(
-            options.languages, options.workloads, options.params, options.task_counts, options.approaches
+            options.languages, options.workloads, options.params, options.task_counts, options.approaches, cores
         )
-    return plan_cases(options.languages, options.workloads, options.params, options.approaches)
+    return plan_cases(options.languages, options.workloads, options.params, options.approaches, cores)
 
 
 def benchmark(
@@ -81,11 +90,16 @@ def benchmark(
     invocations left behind is removed, the cores are held for the whole invocation, the images are
     built, and the suite runs. executor: None opens one as options.executor says (tests pass their own).
     """
-    planned = planned_cases(options)
+    planned_cases(options)  # an unknown approach or language is refused before anything else
     check_out_dir(out_dir, resume=resume)
     if executor is None:
         executor = open_executor(options, events)
-    check_limits(options.limits, executor.machine())
+    machine = executor.machine()
+    check_limits(options.limits, machine)
+    options, notes = resolve_core_axis(options, machine)
+    for note in notes:
+        events.notice(note)
+    planned = planned_cases(options)
     run_id = str(load_run_info(out_dir)["run_id"]) if resume else new_run_id()
     invocation = this_invocation(run_id, options.limits.timeout_s)
     reaped = executor.reap(invocation)
@@ -94,7 +108,7 @@ def benchmark(
     runs = len(planned) * (options.repetitions.warmup + options.repetitions.repeat)
     # No live invocation holds its cores longer than this: its runs' time limits plus image builds.
     expires = invocation.started + runs * (options.limits.timeout_s + GRACE_S) + BUILD_ALLOWANCE_S
-    cores = options.limits.cpuset_list()
+    cores = cores_used(options, planned)
     with executor.lock_cores(cores, invocation, expires, wait=wait_for_cores, notice=events.notice):
         images = prepare_images(executor, options, events)
         run = run_suite(options, planned, out_dir, events, executor, images, invocation=invocation, resume=resume)

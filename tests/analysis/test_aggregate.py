@@ -119,13 +119,27 @@ def test_latency_view_selects_the_figure_checked() -> None:
     assert (e2e.figure, e2e.verdict, e2e.caveats) == ("end_to_end_p99_ms", "within", ())
 
 
-def test_parallelism_caveat() -> None:
+def test_cpu_claims_are_judged_on_the_articles_core_count_only() -> None:
     one = summarize([ok("go", "goroutines", "cpu", total_ms=48.0, parallelism=1)], claims=load_claims())
     four = summarize([ok("go", "goroutines", "cpu", total_ms=48.0, parallelism=4)], claims=load_claims())
     (one_check,), (four_check,) = one.cases[0].checks, four.cases[0].checks
-    assert one_check.verdict == four_check.verdict == "within"  # 48 ms is within 45 ms +/-10%
+    assert four_check.verdict == "within" and four_check.caveats == ()  # 48 ms is within 45 ms +/-10%
+    # The article's machine had 4 cores: on 1 its figure is shown, never judged.
+    assert one_check.verdict is None
     assert one_check.caveats == (ParallelismCaveat(claimed=4, seen=1),)
-    assert four_check.caveats == ()
+
+
+def test_a_claim_no_machine_at_this_rate_could_reach_is_marked() -> None:
+    # 1000 tasks x 64 B x 10000 = 640 MB in 300 ms on one core: 2.13 GB/s per core, 8.5 GB/s on 4.
+    one_core = ok("go", "goroutines", "cpu", total_ms=300.0, parallelism=1)
+    (case,) = summarize([one_core], claims=load_claims()).cases
+    plausibility = case.checks[0].plausibility
+    assert plausibility is not None and plausibility.cores == 4
+    # The article's 45 ms needs 640 MB / 0.045 s = 14.2 GB/s: more than 4 x 2.13.
+    assert plausibility.required_bytes_per_s == pytest.approx(640e6 / 0.045)
+    assert not plausibility.reachable
+    (fast,) = summarize([ok("go", "goroutines", "cpu", total_ms=100.0, parallelism=1)], claims=load_claims()).cases
+    assert fast.checks[0].plausibility is not None and fast.checks[0].plausibility.reachable
 
 
 def test_no_claims_means_no_checks() -> None:

@@ -126,7 +126,7 @@ def test_failure_rows_name_runner_and_error(report: Report) -> None:
 def test_cpu_table_says_cpu_time_was_never_claimed(report: Report) -> None:
     text = EXPORTERS["table"](report)
     assert "it never measured CPU time" in text
-    assert "The article assumes 4 CPUs; these runs had 1" in text
+    assert "The article's machine had 4 cores; this run had 1" in text
 
 
 def test_unmeasured_article_rows_stay_visible() -> None:

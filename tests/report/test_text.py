@@ -50,4 +50,4 @@ def test_empty_summary() -> None:
 def test_caveats_are_worded_from_their_data() -> None:
     assert "end-to-end latency" in caveat_text(ViewCaveat(claim_view="end_to_end", shown_view="service"))
     assert "service latency" in caveat_text(ViewCaveat(claim_view="service", shown_view="end_to_end"))
-    assert "assumes 4 CPUs; these runs had 2" in caveat_text(ParallelismCaveat(claimed=4, seen=2))
+    assert "the article's machine had 4 cores; this run had 2" in caveat_text(ParallelismCaveat(claimed=4, seen=2))

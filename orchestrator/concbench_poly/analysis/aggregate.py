@@ -24,6 +24,7 @@ from concbench_poly.analysis.figures import (
 )
 from concbench_poly.analysis.flags import Flag, case_flags
 from concbench_poly.analysis.limits import LimitHit, nearest_limit
+from concbench_poly.analysis.scaling import ScalingLine, scaling_lines
 from concbench_poly.analysis.statistics import Stat, describe, pointwise_median
 from concbench_poly.cases import Case, case_order
 from concbench_poly.results.model import Measurement, MemorySource, RunResult
@@ -64,6 +65,19 @@ Caveat = ViewCaveat | ParallelismCaveat
 
 
 @dataclass(frozen=True)
+class Plausibility:
+    """Whether a claimed time is physically possible at the rate one core of this machine reaches."""
+
+    required_bytes_per_s: float  # the work of one run divided by the claimed time
+    per_core_bytes_per_s: float  # the best 1-core rate measured here for the language and workload
+    cores: int  # the cores the claim had
+
+    @property
+    def reachable(self) -> bool:
+        return self.required_bytes_per_s <= self.cores * self.per_core_bytes_per_s
+
+
+@dataclass(frozen=True)
 class ClaimCheck:
     """One article column for one case: the measured median against the claim."""
 
@@ -71,8 +85,9 @@ class ClaimCheck:
     figure: str
     claim: Claim
     measured: float  # median, in claim.unit
-    verdict: Verdict
+    verdict: Verdict | None  # None: not comparable here (the claim assumed another number of cores)
     caveats: tuple[Caveat, ...] = ()
+    plausibility: Plausibility | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +182,7 @@ class Summary:
     environment: Environment
     warmups_ignored: int
     memory_figure: str = MEMORY_FIGURE
+    scaling: tuple[ScalingLine, ...] = ()  # approaches measured at two or more core counts
 
     def case(self, key: str) -> CaseSummary | None:
         return next((c for c in self.cases if c.key == key), None)
@@ -180,18 +196,27 @@ class Summary:
         runs = [c.runs for c in self.cases]
         return (min(runs), max(runs)) if runs else (0, 0)
 
-    def table_rows(self, workload: str) -> tuple[tuple[ClaimRow | None, CaseSummary | None], ...]:
-        """The main table of a workload: the article's rows in its order (measured or not), then
-        measured cases the article has no row for, except sweep points (the sweep table has them)."""
+    def core_counts(self, workload: str) -> tuple[int | None, ...]:
+        """The core counts a workload's cases ran at, ascending; (None,) without a core-count axis."""
+        counts = {c.case.cores for c in self.of_workload(workload)}
+        return tuple(sorted(counts, key=lambda k: -1 if k is None else k)) or (None,)
+
+    def table_rows(
+        self, workload: str, cores: int | None = None
+    ) -> tuple[tuple[ClaimRow | None, CaseSummary | None], ...]:
+        """The main table of a workload (at one core count): the article's rows in its order (measured
+        or not), then measured cases the article has no row for, except sweep points (the sweep table
+        has them)."""
         rows: list[tuple[ClaimRow | None, CaseSummary | None]] = []
         used: set[str] = set()
+        mine = [c for c in self.of_workload(workload) if c.case.cores == cores]
         for claim_row in self.claims.rows(workload):
-            match = next((c for c in self.of_workload(workload) if c.claim_row is claim_row), None)
+            match = next((c for c in mine if c.claim_row is claim_row), None)
             rows.append((claim_row, match))
             if match is not None:
                 used.add(match.key)
         in_sweeps = {p.case_key for s in self.sweeps for p in s.points}
-        rows += [(None, c) for c in self.of_workload(workload) if c.key not in used | in_sweeps]
+        rows += [(None, c) for c in mine if c.key not in used | in_sweeps]
         return tuple(rows)
 
 
@@ -209,18 +234,21 @@ def summarize(
     by_key: dict[str, list[RunResult]] = defaultdict(list)
     for result in measured:
         by_key[result.case.key].append(result)
-    used_rows: set[int] = set()
+    used_rows: set[tuple[int, int | None]] = set()
     cases: list[CaseSummary] = []
     for key in sorted(by_key, key=lambda k: case_order(by_key[k][0].case)):
         runs = sorted(by_key[key], key=lambda r: r.repetition)
         claim_row = claims.row_for(runs[0].case)
         # Two cases can fit one loose row (payload_bytes is not in the CPU rows); the first in
-        # report order takes it, so each article row is checked against exactly one case.
-        if claim_row is not None and id(claim_row) in used_rows:
+        # report order takes it, so each article row is checked against exactly one case per core count.
+        place = (id(claim_row), runs[0].case.cores)
+        if claim_row is not None and place in used_rows:
             claim_row = None
         if claim_row is not None:
-            used_rows.add(id(claim_row))
+            used_rows.add(place)
         cases.append(_case_summary(runs, claim_row, view))
+    rates = _single_core_rates(cases)
+    cases = [_with_plausibility(c, rates) for c in cases]
     return Summary(
         cases=tuple(cases),
         latency_view=view,
@@ -228,6 +256,7 @@ def summarize(
         sweeps=_sweeps(cases, claims),
         environment=environment_of(measured),
         warmups_ignored=len(results) - len(measured),
+        scaling=scaling_lines(cases),
     )
 
 
@@ -307,8 +336,15 @@ _COLUMN_FIGURE: dict[Column, Callable[[LatencyView], str]] = {
 }
 
 
+def cores_of(summary: CaseSummary) -> int | None:
+    """The cores a case ran on: its place on the core-count axis, else what its runner saw."""
+    if summary.case.cores is not None:
+        return summary.case.cores
+    return max(summary.parallelism) if summary.parallelism else None
+
+
 def _checks(summary: CaseSummary, row: ClaimRow, view: LatencyView) -> Iterable[ClaimCheck]:
-    seen = max(summary.parallelism) if summary.parallelism else None
+    seen = cores_of(summary)
     for claim in row.claims:
         figure = _COLUMN_FIGURE[claim.column](view)
         stat = summary.stat(figure)
@@ -318,11 +354,40 @@ def _checks(summary: CaseSummary, row: ClaimRow, view: LatencyView) -> Iterable[
         caveats: list[Caveat] = []
         if claim.view is not None and claim.view != view:
             caveats.append(ViewCaveat(claim_view=claim.view, shown_view=view))
-        if row.parallelism is not None and seen is not None and seen < row.parallelism:
-            caveats.append(ParallelismCaveat(claimed=row.parallelism, seen=seen))
         verdict = claim.verdict(measured)
-        assert verdict is not None
+        if row.parallelism is not None and seen is not None and seen != row.parallelism:
+            # The article's CPU figures are from its 4-core machine: matched there only.
+            caveats.append(ParallelismCaveat(claimed=row.parallelism, seen=seen))
+            verdict = None
         yield ClaimCheck(claim.column, figure, claim, measured, verdict, tuple(caveats))
+
+
+def _single_core_rates(cases: Sequence[CaseSummary]) -> dict[tuple[str, str], float]:
+    """Per (workload, language): the best bytes per second any of its 1-core runs reached."""
+    rates: dict[tuple[str, str], float] = {}
+    for case_summary in cases:
+        work, total = case_summary.case.work_bytes, case_summary.stat("total_ms")
+        if work is None or total is None or total.median <= 0 or cores_of(case_summary) != 1:
+            continue
+        key = (case_summary.case.workload, case_summary.case.language)
+        rates[key] = max(rates.get(key, 0.0), work / (total.median / 1000))
+    return rates
+
+
+def _with_plausibility(case_summary: CaseSummary, rates: dict[tuple[str, str], float]) -> CaseSummary:
+    """A claimed time checked against what this machine's cores can do at all (cores x 1-core rate)."""
+    case = case_summary.case
+    rate = rates.get((case.workload, case.language))
+    row = case_summary.claim_row
+    if rate is None or case.work_bytes is None or row is None or row.parallelism is None:
+        return case_summary
+    checks = []
+    for check in case_summary.checks:
+        if check.column == "total":
+            fastest_s = min(check.claim.stated) / 1000
+            check = replace(check, plausibility=Plausibility(case.work_bytes / fastest_s, rate, row.parallelism))
+        checks.append(check)
+    return replace(case_summary, checks=tuple(checks))
 
 
 def main_failure(failures: Sequence[Failure]) -> Failure | None:

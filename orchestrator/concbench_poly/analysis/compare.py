@@ -158,7 +158,7 @@ def _ratio(a: float, b: float) -> float | None:
 
 # What a comparison may not differ in without --allow-different: what was run. What it ran on
 # (limits, runtime, image, host) is what comparing is for.
-WORKLOAD_PARAMETERS = ("tasks", "io_ms", "payload_bytes", "repeat", "pool_size", "workers")
+WORKLOAD_PARAMETERS = ("tasks", "io_ms", "payload_bytes", "repeat", "loop_bytes", "pool_size", "workers")
 MACHINE_ASPECTS = ("limits", "runtimes", "images", "hosts")
 
 

@@ -52,6 +52,15 @@ class Option:
     memory_bytes: Stat | None  # the headline memory (MEMORY_FIGURE)
     cpu_s: Stat | None
     failure: Failure | None  # the most frequent failure, where runs failed
+    kind: str  # the contract's kind of approach: threads, process-pool, event-loop ...
+    language: str
+
+    @property
+    def busy_cores(self) -> float | None:
+        """CPU time over wall time: how many cores the approach really kept busy."""
+        if self.cpu_s is None or self.total_ms is None or self.total_ms.median <= 0:
+            return None
+        return self.cpu_s.median / (self.total_ms.median / 1000)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class Decision:
     close_call: Option | None  # an alternative not significantly different on the deciding figure
     broken: tuple[Sweep, ...]  # sweeps of this scope that broke at some N
     missing: tuple[str, ...] = ()  # planned approaches of this scope that never ran: the pick is partial
+    cores: int | None = None  # the core count compared, on a core-count axis
 
     @property
     def measured(self) -> bool:
@@ -94,20 +104,24 @@ def decide(summary: Summary, missing: Sequence[PlannedCase] = ()) -> DecisionGui
     some is partial and says which.
     """
     decisions: list[Decision] = []
-    for workload in GUIDE_WORKLOADS:
-        for language in contract().languages:
-            decisions.append(_decide(summary, workload, language, missing))
-        decisions.append(_decide(summary, workload, OVERALL, missing))
+    planned = {p.workload for p in missing}
+    for workload in contract().workload_names:
+        if workload not in GUIDE_WORKLOADS and not summary.of_workload(workload) and workload not in planned:
+            continue
+        # Approaches are compared at the same core count only: more cores is not a better approach.
+        for cores in summary.core_counts(workload):
+            for scope in (*contract().languages, OVERALL):
+                decisions.append(_decide(summary, workload, scope, missing, cores))
     return DecisionGuide(latency_view=summary.latency_view, decisions=tuple(decisions))
 
 
-def _decide(summary: Summary, workload: str, scope: str, missing: Sequence[PlannedCase]) -> Decision:
+def _decide(summary: Summary, workload: str, scope: str, missing: Sequence[PlannedCase], cores: int | None) -> Decision:
     absent = tuple(p.label for p in missing if p.workload == workload and scope in (OVERALL, p.language))
-    return replace(_decide_measured(summary, workload, scope), missing=absent)
+    return replace(_decide_measured(summary, workload, scope, cores), missing=absent, cores=cores)
 
 
-def _decide_measured(summary: Summary, workload: str, scope: str) -> Decision:
-    pool = [c for c in summary.of_workload(workload) if scope in (OVERALL, c.case.language)]
+def _decide_measured(summary: Summary, workload: str, scope: str, cores: int | None) -> Decision:
+    pool = [c for c in summary.of_workload(workload) if scope in (OVERALL, c.case.language) and c.case.cores == cores]
     broken = tuple(
         s
         for s in summary.sweeps
@@ -161,6 +175,8 @@ def _option(case_summary: CaseSummary, view: LatencyView) -> Option:
         memory_bytes=case_summary.stat(MEMORY_FIGURE),
         cpu_s=case_summary.stat("cpu_s"),
         failure=failure,
+        kind=contract().approach_kind(case.language, case.approach),
+        language=case.language,
     )
 
 

@@ -20,7 +20,13 @@ from concbench_poly.execution.invocation import GRACE_S, INVOCATION_LABEL, Invoc
 
 CASE_LABEL = "concbench-poly.case"
 
-ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.ConnectionError, requests.exceptions.Timeout)
+# ChunkedEncodingError: the engine died in the middle of a response (a `wait` in flight when it is killed).
+ENGINE_ERRORS = (
+    docker.errors.DockerException,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
 
 
 def connect(timeout_s: float = 120.0) -> docker.DockerClient:
@@ -108,7 +114,9 @@ def reap_containers(client: docker.DockerClient, current: Invocation) -> list[st
     for container in managed_containers(client):
         labels = container.labels or {}
         owner = from_labels(labels)
-        if owner is not None and owner.run_id == current.run_id:
+        # Only this very invocation's own things are skipped: a resumed run reuses its run id, and what
+        # the dead invocation of that run id left (a container of the same name) must go.
+        if owner is not None and owner.labels() == current.labels():
             continue
         if EXPIRES_LABEL in labels:
             deadline = float(labels[EXPIRES_LABEL] or 0)

@@ -74,13 +74,21 @@ class DockerExecutor:
         owner = request.invocation.labels() if request.invocation else {INVOCATION_LABEL: request.run_id}
         labels = {**owner, CASE_LABEL: request.case.key}
         config = container_config(image.tag, runner_args(request.case), request.limits, labels)
+        created: list[Any] = []
+
+        def kill_created() -> None:
+            for container in created:
+                _kill_quietly(container)
+
         try:
             with (
-                benchmark_container(self._client, config, name=request.name, keep=request.keep) as container,
                 # A second signal does not wait for the removal: the runner is killed now, the
-                # stopped container reaped by the next invocation.
-                interrupts.on_force(lambda: _kill_quietly(container)),
+                # stopped container reaped by the next invocation. Registered before the container
+                # exists, so that it is still registered while the removal (the cleanup) runs.
+                interrupts.on_force(kill_created),
+                benchmark_container(self._client, config, name=request.name, keep=request.keep) as container,
             ):
+                created.append(container)
                 container.start()
                 timed_out = _wait(container, request.limits.timeout_s)
                 container.reload()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import platform
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from concbench_poly.config import Limits
+from concbench_poly.cases import Case
+from concbench_poly.config import Limits, RunOptions, parse_cpuset
 from concbench_poly.errors import UsageError
 
 GIB = 1024**3
@@ -111,3 +113,42 @@ def limit_warnings(machine: Machine) -> list[str]:
         "pids": "the pids limit (--pids)",
     }
     return [f"{names[k]} cannot apply on {machine.name}" for k, ok in (machine.enforces or {}).items() if not ok]
+
+
+# The default axis goes up to this many cores: the article's CPU-bound figures are from a 4-core machine.
+AXIS_DEFAULT_MAX = 4
+
+
+def resolve_core_axis(options: RunOptions, machine: Machine) -> tuple[RunOptions, list[str]]:
+    """The core counts and CPUs of the axis on this machine, and a note per count that cannot fit.
+
+    Allowed CPUs: --cpuset, or every CPU of the machine. Default counts: 1 and all allowed up to 4.
+    """
+    if options.cores is None:
+        return options, []
+    allowed = parse_cpuset(options.axis_cpuset) if options.axis_cpuset else sorted(machine.cpus)
+    missing = sorted(set(allowed) - machine.cpus)
+    if missing and machine.cpus:
+        raise UsageError(
+            f"--cpuset: CPU {cpu_list(missing)} is not available on {machine.name} "
+            f"(available: {cpu_list(machine.cpus)})"
+        )
+    wanted = options.cores or tuple(sorted({1, min(len(allowed), AXIS_DEFAULT_MAX)}))
+    counts = tuple(k for k in wanted if k <= len(allowed))
+    notes = [
+        f"--cores: {k} dropped: only {len(allowed)} CPU(s) allowed ({cpu_list(allowed)})"
+        for k in wanted
+        if k > len(allowed)
+    ]
+    if not counts:
+        raise UsageError(f"--cores: none of {','.join(map(str, wanted))} fits the {len(allowed)} allowed CPU(s)")
+    return replace(options, cores=counts, axis_cpuset=cpu_list(allowed)), notes
+
+
+def cores_used(options: RunOptions, planned: Sequence[Case]) -> list[int]:
+    """Every CPU the invocation's runs are pinned to: what its core lock must hold, and only that."""
+    cpus = set()
+    for case in planned:
+        limits = options.core_limits(case.cores) if case.cores is not None else options.limits
+        cpus.update(limits.cpuset_list())
+    return sorted(cpus)

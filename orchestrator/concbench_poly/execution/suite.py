@@ -255,7 +255,7 @@ def run_order(
     return [
         RunRequest(
             case,
-            options.limits,
+            options.core_limits(case.cores) if case.cores is not None else options.limits,
             run_id,
             repetition=k,
             warmup=warm,

@@ -16,13 +16,22 @@ from concbench_poly.analysis.statistics import SPREAD_CV, Stat
 from concbench_poly.config import MIB
 from concbench_poly.contract import contract
 from concbench_poly.report import units
-from concbench_poly.report.text import LATENCY_VIEW_TEXT, caveat_text, flag_text, reason_of, runner_text
+from concbench_poly.report.text import (
+    LATENCY_VIEW_TEXT,
+    caveat_text,
+    flag_text,
+    plausibility_text,
+    reason_of,
+    runner_text,
+    workload_title,
+)
 
 CHECK = "\N{CHECK MARK}"
 CROSS = "\N{BALLOT X}"
 NONE = "\N{EM DASH}"
 
 MARKS: dict[Verdict, str] = {"within": CHECK, "above": f"{CROSS} above", "below": f"{CROSS} below"}
+UNREACHABLE = f"{CROSS} not reachable"
 
 
 @dataclass(frozen=True)
@@ -105,11 +114,18 @@ def stat_cell(
 ) -> Cell:
     """'median (min-max)', the spread flag, and the article's value with a mark when it is off."""
     claim = check.claim if check is not None else claim
-    refs = tuple(notes.ref(caveat_text(c)) for c in check.caveats) if check is not None and notes is not None else ()
+    texts = [caveat_text(c) for c in check.caveats] if check is not None else []
+    mark = MARKS[check.verdict] if check is not None and check.verdict is not None else None
+    plausible = check.plausibility if check is not None else None
+    if plausible is not None and not plausible.reachable:
+        # No machine at this rate could reach the claim, whatever the verdict: say so, not just "above".
+        mark = " ".join(m for m in (mark, UNREACHABLE) if m)
+        texts.append(plausibility_text(plausible))
+    refs = tuple(notes.ref(text) for text in texts) if notes is not None else ()
     return Cell(
         value=stat_text(stat, scale),
         expected=claim.text() if claim is not None else None,
-        mark=MARKS[check.verdict] if check is not None else None,
+        mark=mark,
         verdict=check.verdict if check is not None else None,
         spread=spread_flag(stat),
         refs=refs,
@@ -183,11 +199,16 @@ MeasuredCells = Callable[[CaseSummary, "_Notes"], tuple["Cell", ...]]
 
 
 def _claim_table_rows(
-    summary: Summary, workload: str, columns: tuple[Column | None, ...], measured: MeasuredCells, notes: _Notes
+    summary: Summary,
+    workload: str,
+    columns: tuple[Column | None, ...],
+    measured: MeasuredCells,
+    notes: _Notes,
+    cores: int | None = None,
 ) -> tuple[tuple[Cell, ...], ...]:
     """The article's rows (measured, failed or not measured) and any other case of the workload."""
     rows: list[tuple[Cell, ...]] = []
-    for row, case in summary.table_rows(workload):
+    for row, case in summary.table_rows(workload, cores):
         label = _label_cell(case, row, notes)
         if case is None:
             assert row is not None
@@ -230,7 +251,13 @@ def io_table(summary: Summary) -> Table:
     )
 
 
-def cpu_table(summary: Summary) -> Table:
+CPU_TITLES = {
+    "cpu": "CPU-bound: each task hashes payload x repeat bytes with sha256 (the article: 1000 tasks)",
+    "cpu-loop": "CPU-bound in the language's own code: each task hashes loop_bytes bytes with 32-bit FNV-1a",
+}
+
+
+def cpu_table(summary: Summary, workload: str = "cpu", cores: int | None = None) -> Table:
     def measured(case: CaseSummary, notes: _Notes) -> tuple[Cell, ...]:
         return (
             stat_cell(case.stat("total_ms"), check=case.check("total"), notes=notes),
@@ -240,9 +267,10 @@ def cpu_table(summary: Summary) -> Table:
         )
 
     notes = _Notes()
-    rows = _claim_table_rows(summary, "cpu", ("total", None, None, None), measured, notes)
+    rows = _claim_table_rows(summary, workload, ("total", None, None, None), measured, notes, cores)
+    title = CPU_TITLES.get(workload, workload_title(workload))
     return Table(
-        title="CPU-bound: each task hashes payload x repeat bytes with sha256 (the article: 1000 tasks)",
+        title=title if cores is None else f"{title}, on {cores} core{'s' if cores != 1 else ''}",
         headers=(
             "Approach",
             "Total time (ms)",
@@ -428,6 +456,47 @@ def checks_table(summary: Summary) -> Table:
             "runner's whole life (the tables' CPU column is the timed window alone); throttling and swapping "
             "from the cgroup and /proc/vmstat; frequency governor, turbo and busy hyperthread siblings of the "
             "pinned cores from the machine, read around each run.",
+        ),
+    )
+
+
+def cpu_tables(summary: Summary) -> tuple[Table, ...]:
+    """The CPU-bound tables: one per CPU workload and core count, then how each approach scaled."""
+    tables: list[Table] = []
+    for workload in contract().workload_names:
+        if workload == "io" or not summary.of_workload(workload):
+            continue
+        counts = summary.core_counts(workload)
+        tables += [cpu_table(summary, workload, k) for k in counts]
+        if any(line.workload == workload for line in summary.scaling):
+            tables.append(scaling_table(summary, workload))
+    return tuple(tables)
+
+
+def scaling_table(summary: Summary, workload: str) -> Table:
+    """Per approach and core count: time, speedup over 1 core, parallel efficiency (speedup / cores)."""
+    counts = [k for k in summary.core_counts(workload) if k is not None]
+    rows = []
+    for line in (s for s in summary.scaling if s.workload == workload):
+        cells = [Cell(line.label)]
+        for k in counts:
+            point = next((p for p in line.points if p.cores == k), None)
+            if point is None:
+                cells.append(Cell(NONE))
+                continue
+            extra = ""
+            if point.speedup is not None and point.efficiency is not None:
+                extra = f" (\N{MULTIPLICATION SIGN}{units.number(point.speedup, 2)}, {point.efficiency:.0%})"
+            cells.append(Cell(f"{units.number(point.total_ms)}{extra}"))
+        rows.append(tuple(cells))
+    return Table(
+        title=f"{CPU_TITLES.get(workload, workload_title(workload)).split(':')[0]}: scaling with cores",
+        headers=("Approach", *(f"{k} core{'s' if k != 1 else ''}: ms (speedup, efficiency)" for k in counts)),
+        rows=tuple(rows),
+        footer=(
+            "Median total time at each core count; speedup = time on 1 core / time on k cores (the same "
+            "approach and pool); efficiency = speedup / k, 100% being ideal. A pool sized to the cores "
+            "(workers = k) is one line across the counts.",
         ),
     )
 

@@ -91,6 +91,7 @@ def _case(case: CaseSummary) -> dict[str, Any]:
             "tasks": case.case.tasks,
             "io_ms": case.case.io_ms,
             "payload_bytes": case.case.payload_bytes,
+            "loop_bytes": case.case.loop_bytes,
             "repeat": case.case.repeat,
             "pool_size": case.case.pool_size,
             "workers": case.case.workers,

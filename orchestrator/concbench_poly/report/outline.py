@@ -14,7 +14,7 @@ from concbench_poly.report.cells import (
     Cell,
     Table,
     checks_table,
-    cpu_table,
+    cpu_tables,
     io_table,
     latency_table,
     memory_table,
@@ -89,8 +89,7 @@ def report_outline(report: Report) -> tuple[Block, ...]:
     workloads = {c.case.workload for c in summary.cases}
     if "io" in workloads:
         blocks.append(TableBlock(io_table(summary)))
-    if "cpu" in workloads:
-        blocks.append(TableBlock(cpu_table(summary)))
+    blocks += [TableBlock(table) for table in cpu_tables(summary)]
     blocks.append(TableBlock(guide_table(report)))
     blocks.append(TableBlock(memory_table(summary)))
     blocks.append(TableBlock(latency_table(summary)))
@@ -122,11 +121,13 @@ def incomplete_text(report: Report) -> str:
 
 def guide_table(report: Report) -> Table:
     guide = report.guide
+    with_cores = any(d.cores is not None for d in guide.decisions)
     rows = tuple(
         (
             Cell(workload_title(d.workload)),
             Cell(scope_label(d)),
             Cell(str(d.tasks) if d.tasks is not None else ""),
+            *((Cell(str(d.cores) if d.cores is not None else ""),) if with_cores else ()),
             Cell(headline(d, guide.latency_view)),
             Cell(rationale(d, guide.latency_view)),
         )
@@ -134,12 +135,12 @@ def guide_table(report: Report) -> Table:
     )
     return Table(
         title="Decision guide",
-        headers=("Workload", "Scope", "N", "Pick", "Why"),
+        headers=("Workload", "Scope", "N", *(("Cores",) if with_cores else ()), "Pick", "Why"),
         rows=rows,
         intro=(
             "Generated from the measurements above. I/O-bound: the least memory (cgroup peak) among the approaches "
             "within 1.5x of the fastest total time; CPU-bound: the shortest total time. Only approaches "
-            "measured at the same N are compared."
+            "measured at the same N (and, for CPU-bound work, on the same number of cores) are compared."
         ),
     )
 

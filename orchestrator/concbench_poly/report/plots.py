@@ -23,7 +23,9 @@ from concbench_poly.analysis.aggregate import CaseSummary, Summary
 from concbench_poly.analysis.claims import Column
 from concbench_poly.analysis.figures import LATENCY_VIEWS, MEMORY_FIGURE, LatencyView
 from concbench_poly.analysis.report_model import Report
+from concbench_poly.analysis.scaling import ScalingLine
 from concbench_poly.config import MIB
+from concbench_poly.contract import contract
 from concbench_poly.report import units
 from concbench_poly.report.text import workload_title
 
@@ -57,11 +59,13 @@ def render_plots(report: Report, views: Sequence[LatencyView] = LATENCY_VIEWS) -
     summary = report.summary
     plots: list[Plot] = []
     with _style():
-        for workload in ("io", "cpu"):
-            cases = _headline_cases(summary, workload)
+        for workload in contract().workload_names:
+            # On a core-count axis the bars show the largest count; the speedup plot shows them all.
+            cores = summary.core_counts(workload)[-1]
+            cases = _headline_cases(summary, workload, cores)
             if not cases:
                 continue
-            text = workload_title(workload)
+            text = workload_title(workload) + (f", {cores} core{'s' if cores != 1 else ''}" if cores else "")
             if any(c.cdf for c in cases):
                 plots.append(
                     _save(f"latency_cdf_{workload}", f"Latency CDF, {text}", _latency_cdf(summary, cases, text, views))
@@ -69,6 +73,10 @@ def render_plots(report: Report, views: Sequence[LatencyView] = LATENCY_VIEWS) -
             memory = _memory_bars(summary, cases, text)
             plots.append(_save(f"memory_{workload}", f"Memory (cgroup peak), {text}", memory))
             plots.append(_save(f"cpu_time_{workload}", f"CPU time, {text}", _cpu_bars(summary, cases, text)))
+            lines = [line for line in summary.scaling if line.workload == workload]
+            if lines:
+                title = f"Speedup with cores, {workload_title(workload)}"
+                plots.append(_save(f"speedup_{workload}", title, _speedup(summary, lines, title)))
         if any(p.memory is not None for s in summary.sweeps for p in s.points):
             plots.append(_save("scaling_memory", "Memory (cgroup peak) vs number of tasks", _scaling(summary)))
     return plots
@@ -89,9 +97,38 @@ def _save(stem: str, title: str, figure: Figure) -> Plot:
     return Plot(stem=stem, title=title, png=png.getvalue(), svg=svg.getvalue())
 
 
-def _headline_cases(summary: Summary, workload: str) -> list[CaseSummary]:
+def _headline_cases(summary: Summary, workload: str, cores: int | None = None) -> list[CaseSummary]:
     """The cases of the main table (article rows and other non-sweep cases), measured or failed."""
-    return [case for _, case in summary.table_rows(workload) if case is not None]
+    return [case for _, case in summary.table_rows(workload, cores) if case is not None]
+
+
+def _speedup(summary: Summary, lines: Sequence[ScalingLine], title: str) -> Figure:
+    """Speedup over 1 core against cores, one line per approach, and the ideal line y = x."""
+    figure = Figure(figsize=(7.0, 5.0), layout="constrained")
+    ax: Axes = figure.subplots()
+    top = max(p.cores for line in lines for p in line.points)
+    ideal = list(range(1, top + 1))
+    ax.plot(ideal, ideal, color="#555555", linestyle="--", linewidth=1, label="ideal (speedup = cores)")
+    for index, line in enumerate(lines):
+        points = [(p.cores, p.speedup) for p in line.points if p.speedup is not None]
+        if not points:
+            continue
+        ax.plot(
+            [cores for cores, _ in points],
+            [speedup for _, speedup in points],
+            marker="o",
+            linewidth=1.8,
+            color=PALETTE[index % len(PALETTE)],
+            label=line.label,
+        )
+    ax.set_xticks(ideal)
+    ax.set_xlim(0.8, top + 0.2)
+    ax.set_ylim(0, top * 1.15)
+    ax.set_xlabel("cores")
+    ax.set_ylabel("speedup over 1 core (median total time)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    return figure
 
 
 def _approach(case: CaseSummary) -> tuple[Any, ...]:

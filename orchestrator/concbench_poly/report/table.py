@@ -6,7 +6,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from concbench_poly.analysis.report_model import Report
-from concbench_poly.report.cells import Table, cpu_table, io_table, sweep_footer, sweep_table
+from concbench_poly.report.cells import Table, cpu_tables, io_table, sweep_footer, sweep_table
 from concbench_poly.report.outline import incomplete_text
 from concbench_poly.report.text import guide_text
 
@@ -32,8 +32,7 @@ def export_table(report: Report) -> str:
     workloads = {c.case.workload for c in summary.cases}
     if "io" in workloads:
         parts.append(render_table(io_table(summary)))
-    if "cpu" in workloads:
-        parts.append(render_table(cpu_table(summary)))
+    parts += [render_table(table) for table in cpu_tables(summary)]
     if summary.sweeps:
         parts += [render_table(sweep_table(s)) for s in summary.sweeps]
         parts.append("\n".join(sweep_footer(summary)) + "\n")

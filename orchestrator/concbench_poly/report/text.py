@@ -6,7 +6,7 @@ these functions word them, so the terminal, markdown, HTML and JSON exports say 
 
 from __future__ import annotations
 
-from concbench_poly.analysis.aggregate import Caveat, Failure, ParallelismCaveat, Sweep, ViewCaveat
+from concbench_poly.analysis.aggregate import Caveat, Failure, ParallelismCaveat, Plausibility, Sweep, ViewCaveat
 from concbench_poly.analysis.decision import OVERALL, Decision, DecisionGuide, Option, Rule
 from concbench_poly.analysis.environment import HostSeen, LimitsSeen, RunnerView, RuntimeSeen
 from concbench_poly.analysis.figures import LatencyView
@@ -75,8 +75,23 @@ def caveat_text(caveat: Caveat) -> str:
         return "the article timed this from task start, i.e. service latency; this column shows end-to-end latency"
     assert isinstance(caveat, ParallelismCaveat)
     return (
-        f"the article assumes {caveat.claimed} CPUs; these runs had {caveat.seen}, so its time cannot be "
-        "reproduced here"
+        f"the article's machine had {caveat.claimed} cores; this run had {caveat.seen}, so its figure is shown "
+        "but not judged here"
+    )
+
+
+def plausibility_text(plausibility: Plausibility) -> str:
+    need, rate = plausibility.required_bytes_per_s, plausibility.per_core_bytes_per_s
+    return (
+        f"not reachable at this rate on {plausibility.cores} cores: the article's time means "
+        f"{_rate(need)}, while one core here does {_rate(rate)}, so {plausibility.cores} cores at most "
+        f"{_rate(plausibility.cores * rate)}"
+    )
+
+
+def _rate(bytes_per_s: float) -> str:
+    return (
+        f"{units.number(bytes_per_s / 1e9)} GB/s" if bytes_per_s >= 1e8 else f"{units.number(bytes_per_s / 1e6)} MB/s"
     )
 
 
@@ -175,7 +190,8 @@ def option_figures(option: Option, view: LatencyView, workload: str) -> str:
     if workload == "io":
         parts.append(f"p99 {_ms(option.p99_ms)} ({view.replace('_', '-')})")
     else:
-        parts.append(f"CPU {_s(option.cpu_s)}")
+        busy = f" ({option.busy_cores:.2f} cores busy)" if option.busy_cores is not None else ""
+        parts.append(f"CPU {_s(option.cpu_s)}{busy}")
     parts.append(f"{_mib(option.memory_bytes)} memory")
     return ", ".join(parts)
 
@@ -224,13 +240,35 @@ def rationale(decision: Decision, view: LatencyView) -> str:
     parts += [broken_text(s) for s in decision.broken]
     if decision.missing and decision.pick is not None:
         parts.append(f"partial: {_never_ran(decision)}, so this pick may not hold")
+    if decision.pick is not None and decision.cores:
+        parts += why_cpu(decision)
     return "; ".join(parts)
+
+
+def why_cpu(decision: Decision) -> list[str]:
+    """Why the CPU pick won, from what each approach did with its cores."""
+    cores = decision.cores or 1
+    reasons = []
+    for option in (decision.pick, *decision.alternatives):
+        if option is None or option.busy_cores is None or not option.completed:
+            continue
+        busy = option.busy_cores
+        name = decision.name(option)
+        if option.kind in ("threads", "thread-pool") and option.language == "python" and cores > 1:
+            if busy < 1.25:
+                reasons.append(f"{name} kept {busy:.2f} of {cores} cores busy: the GIL ran its threads one at a time")
+            elif busy > 0.75 * cores:
+                reasons.append(f"{name} kept {busy:.2f} of {cores} cores busy: the work released the GIL")
+        elif option.kind == "process-pool" and option is decision.pick:
+            reasons.append(f"{name} ran in parallel processes, each with its own interpreter and memory")
+    return reasons
 
 
 def decision_line(decision: Decision, view: LatencyView) -> str:
     where = f"{scope_label(decision)}, {workload_title(decision.workload)}"
     if decision.tasks is not None:
-        where += f" (N={decision.tasks})"
+        cores = f", {decision.cores} core{'s' if decision.cores != 1 else ''}" if decision.cores else ""
+        where += f" (N={decision.tasks}{cores})"
     why = rationale(decision, view)
     return f"{where}: {headline(decision, view)}" + (f". {why[0].upper()}{why[1:]}." if why else ".")
 

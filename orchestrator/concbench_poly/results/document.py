@@ -41,6 +41,7 @@ def case_of(document: dict[str, Any]) -> Case:
         tasks=workload["tasks"],
         io_ms=workload.get("io_ms"),
         payload_bytes=workload.get("payload_bytes"),
+        loop_bytes=workload.get("loop_bytes"),
         repeat=workload.get("repeat"),
         pool_size=workload.get("pool_size"),
         workers=workload.get("workers"),

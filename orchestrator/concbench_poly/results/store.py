@@ -54,7 +54,16 @@ def check_out_dir(out_dir: Path, *, resume: bool = False) -> None:
     if existing is not None and not existing.is_dir():
         raise UsageError(f"--out: {existing} is a file, not a directory")
     if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"--out: cannot write results under {existing} (permission denied)")
+        why = "read-only file system" if _read_only(existing) else "permission denied"
+        raise UsageError(f"--out: cannot write results under {existing} ({why})")
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the file system holding path is mounted read-only (os.access cannot say why it refused)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def prepare_out_dir(out_dir: Path, *, resume: bool = False) -> Path:
