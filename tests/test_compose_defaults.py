@@ -10,7 +10,7 @@ import yaml
 from concbench_poly.config import CONTAINER_TMPFS, CONTAINER_USER, DEFAULT_LIMITS, MANAGED_LABEL, parse_memory
 from concbench_poly.contract import contract
 from concbench_poly.execution.docker_engine import container_config
-from concbench_poly.execution.images import OFFICIAL_BUILD_ARGS
+from concbench_poly.execution.images import build_args
 from tests.conftest import REPO_ROOT
 
 
@@ -47,5 +47,5 @@ def test_service_limits_equal_the_orchestrator_defaults(services: dict[str, Any]
 @pytest.mark.parametrize("language", contract().languages)
 def test_compose_default_bases_are_the_official_ones(services: dict[str, Any], language: str) -> None:
     args = services[language]["build"]["args"]
-    for name, image in OFFICIAL_BUILD_ARGS[language].items():
+    for name, image in build_args(language, offline=False).items():
         assert args[name].endswith(f":-{image}}}"), f"{language} {name}: {args[name]}"

@@ -93,6 +93,18 @@ class LastWords:
 
 
 @dataclass(frozen=True)
+class RuntimeImage:
+    """The build arguments of one runtime's image ('@suite': the offline Debian base of that suite)."""
+
+    name: str  # "3.13", "3.13t", "20"
+    official: tuple[tuple[str, str], ...]
+    offline: tuple[tuple[str, str], ...]
+
+    def args(self, offline: bool) -> dict[str, str]:
+        return dict(self.offline if offline else self.official)
+
+
+@dataclass(frozen=True)
 class LocalSpec:
     """How the local executor runs a runner as a host process ({source}, {binary} placeholders)."""
 
@@ -119,7 +131,18 @@ class RunnerSpec:
     runtime_memory_unit: Literal["bytes", "count"]  # of the numbers in a document's memory.runtime
     runtime_memory_shown: tuple[str, ...]  # keys the report shows; empty: every numeric key
     local: LocalSpec
+    default_runtime: str
+    runtimes: tuple[RuntimeImage, ...]
     last_words: tuple[LastWords, ...] = ()
+
+    def runtime(self, name: str | None) -> RuntimeImage:
+        """A runtime's image recipe; None: the default runtime."""
+        wanted = name or self.default_runtime
+        for runtime in self.runtimes:
+            if runtime.name == wanted:
+                return runtime
+        known = ", ".join(r.name for r in self.runtimes)
+        raise UsageError(f"--runtime: {self.language}={wanted} is not a runtime concbench-poly can build ({known})")
 
     def approaches_for(self, workload: str) -> tuple[str, ...]:
         return tuple(a.name for a in self.approaches if workload in a.workloads)
@@ -258,6 +281,8 @@ def parse_contract(document: Any, *, source: str) -> Contract:
         for words in runner.last_words:
             if words.kind not in known:
                 raise ContractError(f"{source}: languages/{runner.language}/last_words: unknown kind {words.kind!r}")
+    for runner in runners:
+        runner.runtime(None)  # the default runtime must be one of its runtimes
     return Contract(
         contract_version=document["contract_version"],
         schema_version=document["schema_version"],
@@ -306,6 +331,11 @@ def _runner(language: str, raw: Mapping[str, Any], workloads: set[str], options:
         runtime_memory_unit=runtime_memory["unit"],
         runtime_memory_shown=tuple(runtime_memory.get("shown", ())),
         last_words=tuple(LastWords(w["stderr"], w["kind"], w["says"]) for w in raw.get("last_words", ())),
+        default_runtime=raw["image"]["default_runtime"],
+        runtimes=tuple(
+            RuntimeImage(name, tuple(sorted(spec["official"].items())), tuple(sorted(spec["offline"].items())))
+            for name, spec in raw["image"]["runtimes"].items()
+        ),
         local=LocalSpec(
             command=tuple(raw["local"]["command"]),
             build=tuple(raw["local"]["build"]) if "build" in raw["local"] else None,
@@ -386,7 +416,7 @@ _SCHEMA: dict[str, Any] = {
             "propertyNames": _NAME,
             "additionalProperties": {
                 "type": "object",
-                "required": ["display_name", "source_dir", "runtime_memory", "local", "approaches"],
+                "required": ["display_name", "source_dir", "image", "runtime_memory", "local", "approaches"],
                 "properties": {
                     "display_name": _TEXT,
                     "source_dir": _TEXT,
@@ -397,6 +427,26 @@ _SCHEMA: dict[str, Any] = {
                         "properties": {
                             "unit": {"enum": ["bytes", "count"]},
                             "shown": {"type": "array", "items": _TEXT},
+                        },
+                    },
+                    "image": {
+                        "type": "object",
+                        "required": ["default_runtime", "runtimes"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "default_runtime": _TEXT,
+                            "runtimes": {
+                                "type": "object",
+                                "minProperties": 1,
+                                "additionalProperties": {
+                                    "type": "object",
+                                    "required": ["official", "offline"],
+                                    "properties": {
+                                        "official": {"type": "object", "additionalProperties": _TEXT},
+                                        "offline": {"type": "object", "additionalProperties": _TEXT},
+                                    },
+                                },
+                            },
                         },
                     },
                     "last_words": {

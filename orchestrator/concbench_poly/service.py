@@ -291,7 +291,7 @@ def doctor(options: RunOptions) -> DoctorReport:
             found = None
             for offline in (False, True):
                 context = repo_root() / contract().runner(language).source_dir
-                tag = image_tag(language, source_digest(context, build_args(language, offline)))
+                tag = image_tag(language, source_digest(context, build_args(language, offline)), None)
                 if client.images.list(name=tag):
                     found = tag
             images[language] = found

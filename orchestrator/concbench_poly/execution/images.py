@@ -25,15 +25,8 @@ from concbench_poly.contract import contract
 from concbench_poly.errors import ImageBuildError
 from concbench_poly.execution.debian import debian_mirror
 
-OFFLINE_BASE_IMAGE = "concbench-poly/base:bookworm"
-DEBIAN_SUITE = "bookworm"
-
-# Build args of each runners/<lang>/Dockerfile; the defaults there are the same official images.
-OFFICIAL_BUILD_ARGS: dict[str, dict[str, str]] = {
-    "python": {"BASE_IMAGE": "python:3.12-slim-bookworm"},
-    "go": {"BUILD_IMAGE": "golang:1.23-bookworm", "RUNTIME_IMAGE": "debian:bookworm-slim"},
-    "node": {"BASE_IMAGE": "node:20-bookworm-slim"},
-}
+BASE_REPOSITORY = "concbench-poly/base"
+OFFLINE_BASE_IMAGE = f"{BASE_REPOSITORY}:bookworm"  # the default runtimes' base
 
 Log = Callable[[str], None]
 
@@ -44,11 +37,23 @@ class ImageRef:
     tag: str
     image_id: str | None
     built: bool = False
+    runtime: str | None = None  # None: the language's default runtime
 
 
-def build_args(language: str, offline: bool) -> dict[str, str]:
-    args = OFFICIAL_BUILD_ARGS[language]
-    return {name: OFFLINE_BASE_IMAGE for name in args} if offline else dict(args)
+def build_args(language: str, offline: bool, runtime: str | None = None) -> dict[str, str]:
+    """The runtime's build arguments (the contract's image recipe), '@suite' resolved to its base."""
+    args = contract().runner(language).runtime(runtime).args(offline)
+    return {name: base_image(value[1:]) if value.startswith("@") else value for name, value in args.items()}
+
+
+def base_image(suite: str) -> str:
+    return f"{BASE_REPOSITORY}:{suite}"
+
+
+def base_suites(args: dict[str, str]) -> set[str]:
+    """The Debian suites whose bootstrapped bases a build needs."""
+    prefix = f"{BASE_REPOSITORY}:"
+    return {value.removeprefix(prefix) for value in args.values() if value.startswith(prefix)}
 
 
 def dockerignore_patterns(context: Path) -> list[str]:
@@ -91,8 +96,9 @@ def source_digest(context: Path, args: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def image_tag(language: str, digest: str) -> str:
-    return f"concbench-poly/{language}:{digest[:12]}"
+def image_tag(language: str, digest: str, runtime: str | None = None) -> str:
+    """concbench-poly/python:1a2b3c4d5e6f, or concbench-poly/python:3.13t-1a2b3c4d5e6f for another runtime."""
+    return f"concbench-poly/{language}:{f'{runtime}-' if runtime else ''}{digest[:12]}"
 
 
 class ImageBuilder:
@@ -109,7 +115,7 @@ class ImageBuilder:
     def registry_reachable(self, languages: Iterable[str]) -> bool:
         """True when every official base is present or can be pulled (a pull fails at once offline)."""
         for language in languages:
-            for image in OFFICIAL_BUILD_ARGS[language].values():
+            for image in build_args(language, offline=False).values():
                 if self._present(image):
                     continue
                 try:
@@ -118,19 +124,19 @@ class ImageBuilder:
                     return False
         return True
 
-    def ensure(self, language: str, *, offline: bool, force: bool = False) -> ImageRef:
+    def ensure(self, language: str, *, offline: bool, force: bool = False, runtime: str | None = None) -> ImageRef:
         context = self._root / contract().runner(language).source_dir
-        args = build_args(language, offline)
-        tag = image_tag(language, source_digest(context, args))
+        args = build_args(language, offline, runtime)
+        tag = image_tag(language, source_digest(context, args), runtime)
         if not force and self._present(tag):
-            return ImageRef(language, tag, self._client.images.get(tag).id, built=False)
-        if offline:
-            self.ensure_offline_base()
+            return ImageRef(language, tag, self._client.images.get(tag).id, built=False, runtime=runtime)
+        for suite in sorted(base_suites(args)):
+            self.ensure_offline_base(suite)
         self._log(f"building {tag} from {context} ({'offline Debian base' if offline else 'official base'})")
         started = time.perf_counter()
         self._build(language, context, tag, args)
         self._log(f"built {tag} in {time.perf_counter() - started:.1f} s")
-        return ImageRef(language, tag, self._client.images.get(tag).id, built=True)
+        return ImageRef(language, tag, self._client.images.get(tag).id, built=True, runtime=runtime)
 
     def _build(self, language: str, context: Path, tag: str, args: dict[str, str]) -> None:
         log_tail: list[str] = []
@@ -155,12 +161,13 @@ class ImageBuilder:
         except docker.errors.APIError as exc:
             raise ImageBuildError(f"{language}: building {tag} failed: {exc.explanation or exc}") from None
 
-    def ensure_offline_base(self) -> None:
-        if self._present(OFFLINE_BASE_IMAGE):
+    def ensure_offline_base(self, suite: str = "bookworm") -> None:
+        image = base_image(suite)
+        if self._present(image):
             return
         mirror = self._mirror or debian_mirror()
-        self._log(f"no registry: bootstrapping {OFFLINE_BASE_IMAGE} with debootstrap ({mirror})")
-        bootstrap_base_image(self._client, mirror, log=self._log)
+        self._log(f"no registry: bootstrapping {image} with debootstrap ({mirror})")
+        bootstrap_base_image(self._client, mirror, suite=suite, log=self._log)
 
     def _present(self, image: str) -> bool:
         try:
@@ -182,9 +189,10 @@ class ImageBuilder:
 
 
 def bootstrap_base_image(
-    client: docker.DockerClient, mirror: str, *, image: str = OFFLINE_BASE_IMAGE, log: Log = lambda _: None
+    client: docker.DockerClient, mirror: str, *, suite: str = "bookworm", log: Log = lambda _: None
 ) -> None:
-    """debootstrap a minimal bookworm and import it as `image` (needs root and the debootstrap package)."""
+    """debootstrap a minimal Debian `suite` and import it as its base image (needs root and debootstrap)."""
+    image = base_image(suite)
     if shutil.which("debootstrap") is None:
         raise ImageBuildError(
             f"{image}: debootstrap is not installed (apt-get install debootstrap), and no registry answers"
@@ -192,7 +200,7 @@ def bootstrap_base_image(
     repository, _, tag = image.partition(":")
     with tempfile.TemporaryDirectory(prefix="concbench-base-") as tmp:
         rootfs, tarball = Path(tmp) / "rootfs", Path(tmp) / "rootfs.tar"
-        _run(["debootstrap", "--variant=minbase", DEBIAN_SUITE, str(rootfs), mirror], image)
+        _run(["debootstrap", "--variant=minbase", suite, str(rootfs), mirror], image)
         log(f"{image}: packing the root filesystem")
         _run(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(tarball), "."], image)
         try:

@@ -21,11 +21,11 @@ _hooks: list[Callable[[], None]] = []
 _received: list[int] = []
 
 
-def interruption() -> str:
-    """How the invocation was stopped, for messages: 'Ctrl-C', 'SIGTERM'."""
-    if not _received or _received[0] == signal.SIGINT:
+def interruption(which: int = 0) -> str:
+    """How the invocation was stopped, for messages: 'Ctrl-C', 'SIGTERM' (which=-1: the latest signal)."""
+    if not _received or _received[which] == signal.SIGINT:
         return "Ctrl-C"
-    return signal.Signals(_received[0]).name
+    return signal.Signals(_received[which]).name
 
 
 def exit_code() -> int:

@@ -140,7 +140,7 @@ def run_suite(
     stopped: str | None = None
 
     def forced() -> None:
-        info.update(complete=False, stopped=f"forced out by a second {interruption()}", runs=len(results))
+        info.update(complete=False, stopped=f"forced out by a second {interruption(-1)}", runs=len(results))
         _save_info(out_dir, info, results)
 
     try:
