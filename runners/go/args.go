@@ -14,34 +14,41 @@ import (
 
 // config is the validated command line.
 type config struct {
-	Workload     string  // "io" or "cpu"
+	Workload     string  // "io", "cpu", "cpu-loop" or "mixed"
 	Approach     string  // "goroutines"
 	Tasks        int     // N >= 1
-	IOMs         float64 // io only: D > 0, milliseconds
+	IOMs         float64 // io and mixed: D > 0, milliseconds
 	PoolSize     int     // accepted for contract compatibility, unused (recorded as null)
 	Workers      int     // accepted for contract compatibility, unused (recorded as null)
 	PayloadBytes int     // cpu only: B >= 1
 	Repeat       int     // cpu only: R >= 1
+	LoopBytes    int     // cpu-loop and mixed: L >= 1
 }
 
 // approachesByWorkload lists what this runner implements, per workload;
 // contract_test.go checks it against the contract's approaches for go, both ways.
 var approachesByWorkload = map[string][]string{
-	"io":  {"goroutines"},
-	"cpu": {"goroutines"},
+	"io":       {"goroutines"},
+	"cpu":      {"goroutines"},
+	"cpu-loop": {"goroutines"},
+	"mixed":    {"goroutines"},
 }
 
-const usageText = `usage: runner --approach goroutines [--workload io|cpu] [--tasks N] [--io-ms D]
-              [--payload-bytes B] [--repeat R] [--pool-size N] [--workers N] [--help]
+const usageText = `usage: runner --approach goroutines [--workload io|cpu|cpu-loop|mixed] [--tasks N] [--io-ms D]
+              [--payload-bytes B] [--repeat R] [--loop-bytes L] [--pool-size N] [--workers N] [--help]
 
 Go runner of concbench-poly: one measured run, one JSON document on stdout.
 
-  --workload io|cpu    io: each task time.Sleep(D); cpu: each task sha256(payload_i * R) (default io)
+  --workload io|cpu|cpu-loop|mixed
+                       io: each task time.Sleep(D); cpu: each task sha256(payload_i * R);
+                       cpu-loop: each task FNV-1a 32 of its L-byte payload_i in a Go loop;
+                       mixed: each task time.Sleep(D), then cpu-loop's work (default io)
   --approach NAME      goroutines (required)
   --tasks N            number of tasks, integer >= 1 (default 1000)
-  --io-ms D            io only: wait per task in ms, a number > 0 (default 10)
+  --io-ms D            io and mixed: wait per task in ms, a number > 0 (default 10)
   --payload-bytes B    cpu only: base payload size in bytes, integer >= 1 (default 64)
   --repeat R           cpu only: payload repetitions before hashing, integer >= 1 (default 10000)
+  --loop-bytes L       cpu-loop and mixed: bytes each task hashes, integer >= 1 (default 16384)
   --pool-size N        threadpool only: accepted and ignored (recorded as null)
   --workers N          multiprocessing/worker_threads only: accepted and ignored (recorded as null)
   --help               this text on stderr, exit 0
@@ -193,12 +200,13 @@ func parseArgs(args []string) (config, error) {
 		Workers:      4,
 		PayloadBytes: 64,
 		Repeat:       10000,
+		LoopBytes:    16384,
 	}
 	p := &argParser{}
 	fs := flag.NewFlagSet("runner", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	fs.Var(&choiceValue{p, "workload", []string{"io", "cpu"}, &cfg.Workload}, "workload", "")
+	fs.Var(&choiceValue{p, "workload", []string{"io", "cpu", "cpu-loop", "mixed"}, &cfg.Workload}, "workload", "")
 	fs.Var(&choiceValue{p, "approach", allApproaches(), &cfg.Approach}, "approach", "")
 	fs.Var(&posIntValue{p, "tasks", &cfg.Tasks}, "tasks", "")
 	fs.Var(&posFloatValue{p, "io-ms", &cfg.IOMs}, "io-ms", "")
@@ -206,6 +214,7 @@ func parseArgs(args []string) (config, error) {
 	fs.Var(&posIntValue{p, "workers", &cfg.Workers}, "workers", "")
 	fs.Var(&posIntValue{p, "payload-bytes", &cfg.PayloadBytes}, "payload-bytes", "")
 	fs.Var(&posIntValue{p, "repeat", &cfg.Repeat}, "repeat", "")
+	fs.Var(&posIntValue{p, "loop-bytes", &cfg.LoopBytes}, "loop-bytes", "")
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -13,18 +13,18 @@ func TestParseArgsDefaultsAndForms(t *testing.T) {
 		t.Fatalf("parseArgs: %v", err)
 	}
 	want := config{Workload: "io", Approach: "goroutines", Tasks: 1000, IOMs: 10, PoolSize: 50, Workers: 4,
-		PayloadBytes: 64, Repeat: 10000}
+		PayloadBytes: 64, Repeat: 10000, LoopBytes: 16384}
 	if cfg != want {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
 	}
 
 	cfg, err = parseArgs([]string{"--tasks=7", "--workload", "cpu", "--repeat=3", "--payload-bytes", "5",
-		"--io-ms=0.5", "--pool-size", "2", "--workers=3", "--approach=goroutines"})
+		"--io-ms=0.5", "--pool-size", "2", "--workers=3", "--loop-bytes=9", "--approach=goroutines"})
 	if err != nil {
 		t.Fatalf("parseArgs: %v", err)
 	}
 	want = config{Workload: "cpu", Approach: "goroutines", Tasks: 7, IOMs: 0.5, PoolSize: 2, Workers: 3,
-		PayloadBytes: 5, Repeat: 3}
+		PayloadBytes: 5, Repeat: 3, LoopBytes: 9}
 	if cfg != want {
 		t.Errorf("parsed = %+v, want %+v", cfg, want)
 	}
@@ -63,6 +63,8 @@ var usageCases = []struct {
 	{"io-ms inf", []string{"--approach", "goroutines", "--io-ms", "inf"}, "--io-ms"},
 	{"repeat zero", []string{"--approach", "goroutines", "--workload", "cpu", "--repeat", "0"}, "--repeat"},
 	{"payload zero", []string{"--approach", "goroutines", "--payload-bytes", "0"}, "--payload-bytes"},
+	{"loop-bytes zero", []string{"--approach", "goroutines", "--workload", "cpu-loop", "--loop-bytes", "0"}, "--loop-bytes"},
+	{"loop-bytes not a number", []string{"--approach", "goroutines", "--loop-bytes=1k"}, "--loop-bytes"},
 	{"pool-size zero", []string{"--approach", "goroutines", "--pool-size", "0"}, "--pool-size"},
 	{"workers abc", []string{"--approach", "goroutines", "--workers", "abc"}, "--workers"},
 	{"unknown flag", []string{"--approach", "goroutines", "--frobnicate", "1"}, "--frobnicate"},

@@ -229,3 +229,97 @@ func dirExists(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
 }
+
+// The reads below (schema_version 2) come from the same own cgroup as the
+// others and happen outside the window.
+
+// memoryUsage: v2 memory.current, v1 memory.usage_in_bytes; nil when absent
+// (memory.cgroup_baseline_bytes).
+func (c cgroupReader) memoryUsage() *int64 {
+	switch v := c.version(); v {
+	case 2:
+		return c.nonNegative(v, "memory", "memory.current")
+	case 1:
+		return c.nonNegative(v, "memory", "memory.usage_in_bytes")
+	}
+	return nil
+}
+
+// cpuUsageSeconds is the own cgroup's CPU time over its life: v2 cpu.stat
+// usage_usec / 1e6; v1 cpuacct.usage / 1e9 through the cpuacct controller
+// (mounted alone or co-mounted as cpu,cpuacct).
+func (c cgroupReader) cpuUsageSeconds() *float64 {
+	switch v := c.version(); v {
+	case 2:
+		return scaled(c.cpuStat(v, "usage_usec"), 1e6)
+	case 1:
+		return scaled(c.nonNegative(v, "cpuacct", "cpuacct.usage"), 1e9)
+	}
+	return nil
+}
+
+// throttledPeriods is cpu.stat nr_throttled (v1 and v2).
+func (c cgroupReader) throttledPeriods() *int64 {
+	return c.cpuStat(c.version(), "nr_throttled")
+}
+
+// throttledSeconds: v2 cpu.stat throttled_usec / 1e6, v1 throttled_time / 1e9.
+func (c cgroupReader) throttledSeconds() *float64 {
+	switch v := c.version(); v {
+	case 2:
+		return scaled(c.cpuStat(v, "throttled_usec"), 1e6)
+	case 1:
+		return scaled(c.cpuStat(v, "throttled_time"), 1e9)
+	}
+	return nil
+}
+
+// pidsCurrent is the pids controller's pids.current.
+func (c cgroupReader) pidsCurrent() *int64 {
+	return c.nonNegative(c.version(), "pids", "pids.current")
+}
+
+// pidsMax is the pids controller's pids.max, nil when "max" (unlimited).
+func (c cgroupReader) pidsMax() *int64 {
+	return c.nonNegative(c.version(), "pids", "pids.max")
+}
+
+// cpuStat is one key of the cpu controller's cpu.stat, nil when the file or
+// the key is absent.
+func (c cgroupReader) cpuStat(version int, key string) *int64 {
+	s, ok := c.readFile(version, "cpu", "cpu.stat")
+	if !ok {
+		return nil
+	}
+	for _, line := range strings.Split(s, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) != 2 || fields[0] != key {
+			continue
+		}
+		n, err := strconv.ParseInt(fields[1], 10, 64)
+		if err != nil || n < 0 {
+			return nil
+		}
+		return &n
+	}
+	return nil
+}
+
+// nonNegative is a file holding one integer >= 0; nil when absent, "max" or
+// anything else.
+func (c cgroupReader) nonNegative(version int, controller, name string) *int64 {
+	n, ok := c.readInt(version, controller, name)
+	if !ok || n < 0 {
+		return nil
+	}
+	return &n
+}
+
+// scaled is n / unit as a float, nil for nil.
+func scaled(n *int64, unit float64) *float64 {
+	if n == nil {
+		return nil
+	}
+	f := float64(*n) / unit
+	return &f
+}

@@ -14,7 +14,10 @@
 // with status 2 and prints nothing on stdout, which looks like a usage error
 // but with a multi-line runtime trace on stderr; the orchestrator classifies
 // those crashes (runner_crashed / oom_killed). What this runner can catch (a
-// panic inside a task) is reported as status "error", exit 1.
+// panic inside a task, a read error of its own bookkeeping) is reported as
+// status "error", exit 1, with error.at_failure (atfailure.go) read where the
+// failure is handled. No memory limit or GC setting is added to make the fatal
+// cases catchable: that would change what is measured.
 package main
 
 import (

@@ -21,23 +21,36 @@ type concurrencyInfo struct {
 // equal timestamps every end counts before any begin, so a task that ends
 // exactly when another begins does not overlap it. An empty interval
 // (end == begin) contains no instant; the peak of one or more tasks is at
-// least 1. Shared vectors: schema/concurrency_vectors.json.
+// least 1. It sorts begins and ends in place (the pairing is lost; nothing is
+// allocated). Shared vectors: schema/concurrency_vectors.json.
 func peakOverlap(begins, ends []time.Duration) (int, error) {
+	if err := checkIntervals(begins, ends); err != nil {
+		return 0, err
+	}
+	slices.Sort(begins)
+	slices.Sort(ends)
+	return sweepPeak(begins, ends), nil
+}
+
+// checkIntervals: one end per begin, and no interval ends before it begins.
+func checkIntervals(begins, ends []time.Duration) error {
 	if len(begins) != len(ends) {
-		return 0, fmt.Errorf("%d begins but %d ends", len(begins), len(ends))
+		return fmt.Errorf("%d begins but %d ends", len(begins), len(ends))
 	}
 	for i := range begins {
 		if ends[i] < begins[i] {
-			return 0, fmt.Errorf("interval %d ends before it begins (%d < %d)", i, ends[i], begins[i])
+			return fmt.Errorf("interval %d ends before it begins (%d < %d)", i, ends[i], begins[i])
 		}
 	}
-	n := len(begins)
+	return nil
+}
+
+// sweepPeak is peakOverlap's sweep over begins and ends, each sorted ascending.
+func sweepPeak(sortedBegins, sortedEnds []time.Duration) int {
+	n := len(sortedBegins)
 	if n == 0 {
-		return 0, nil
+		return 0
 	}
-	sortedBegins, sortedEnds := slices.Clone(begins), slices.Clone(ends)
-	slices.Sort(sortedBegins)
-	slices.Sort(sortedEnds)
 	running, peak, ended := 0, 0, 0
 	for _, begin := range sortedBegins {
 		// Ends at or before this begin come first: back-to-back tasks do not overlap.
@@ -48,7 +61,7 @@ func peakOverlap(begins, ends []time.Duration) (int, error) {
 		running++
 		peak = max(peak, running)
 	}
-	return max(peak, 1), nil
+	return max(peak, 1)
 }
 
 // submitSpan is the time from the window opening (t0, the stamps' origin) to
@@ -63,19 +76,42 @@ func submitSpan(submitted []time.Duration) (time.Duration, error) {
 	return slices.Max(submitted), nil
 }
 
-// measuredConcurrency is the concurrency block of an ok document.
+// checkStamps checks, while the stamps are still paired by task, what the
+// concurrency block needs: every task ends after it started and after it was
+// submitted; for mixed, also that it woke between its start and its end.
+func checkStamps(st *stamps) error {
+	if err := checkIntervals(st.started, st.finished); err != nil {
+		return fmt.Errorf("peak_running: %w", err)
+	}
+	if err := checkIntervals(st.submitted, st.finished); err != nil {
+		return fmt.Errorf("peak_in_flight: %w", err)
+	}
+	if st.woke != nil { // mixed: started <= woke <= finished, so wakeup_ms and service agree
+		if err := checkIntervals(st.started, st.woke); err != nil {
+			return fmt.Errorf("wakeup_ms: %w", err)
+		}
+		if err := checkIntervals(st.woke, st.finished); err != nil {
+			return fmt.Errorf("wakeup_ms: %w", err)
+		}
+	}
+	return nil
+}
+
+// measuredConcurrency is the concurrency block of an ok document. It is the
+// last use of the stamps: it sorts each of them in place, which loses the
+// pairing by task, so checkStamps must have passed and the latencies must
+// have been computed before.
 func measuredConcurrency(st *stamps) (*concurrencyInfo, error) {
-	running, err := peakOverlap(st.started, st.finished)
-	if err != nil {
-		return nil, fmt.Errorf("peak_running: %w", err)
-	}
-	inFlight, err := peakOverlap(st.submitted, st.finished)
-	if err != nil {
-		return nil, fmt.Errorf("peak_in_flight: %w", err)
-	}
 	submit, err := submitSpan(st.submitted)
 	if err != nil {
 		return nil, fmt.Errorf("submit_ms: %w", err)
 	}
-	return &concurrencyInfo{PeakRunning: running, PeakInFlight: inFlight, SubmitMs: durationMs(submit)}, nil
+	slices.Sort(st.submitted)
+	slices.Sort(st.started)
+	slices.Sort(st.finished)
+	return &concurrencyInfo{
+		PeakRunning:  sweepPeak(st.started, st.finished),
+		PeakInFlight: sweepPeak(st.submitted, st.finished),
+		SubmitMs:     durationMs(submit),
+	}, nil
 }

@@ -37,18 +37,19 @@ func TestConcurrencyVectors(t *testing.T) {
 			for i, iv := range c.Intervals {
 				begins[i], ends[i] = time.Duration(iv[0]), time.Duration(iv[1])
 			}
-			before := slices.Clone(begins)
+			// peakOverlap sorts its arguments in place: keep the vector's order for the second pass.
+			revBegins, revEnds := slices.Clone(begins), slices.Clone(ends)
 			got, err := peakOverlap(begins, ends)
 			if err != nil || got != c.Expected {
 				t.Errorf("peakOverlap = %d, %v; want %d", got, err, c.Expected)
 			}
-			if !slices.Equal(begins, before) {
-				t.Errorf("peakOverlap reordered its input")
+			if !slices.IsSorted(begins) || !slices.IsSorted(ends) {
+				t.Errorf("peakOverlap did not leave its arguments sorted")
 			}
 			// Input order does not matter.
-			slices.Reverse(begins)
-			slices.Reverse(ends)
-			if got, err := peakOverlap(begins, ends); err != nil || got != c.Expected {
+			slices.Reverse(revBegins)
+			slices.Reverse(revEnds)
+			if got, err := peakOverlap(revBegins, revEnds); err != nil || got != c.Expected {
 				t.Errorf("reversed input: peakOverlap = %d, %v; want %d", got, err, c.Expected)
 			}
 		})
@@ -75,10 +76,35 @@ func TestMeasuredConcurrencyUsesSubmittedAndStarted(t *testing.T) {
 		started:   []time.Duration{1, 11, 21},
 		finished:  []time.Duration{11, 21, 31},
 	}
+	if err := checkStamps(st); err != nil {
+		t.Fatal(err)
+	}
 	got, err := measuredConcurrency(st)
 	want := concurrencyInfo{PeakRunning: 1, PeakInFlight: 3, SubmitMs: 2e-6}
 	if err != nil || *got != want {
 		t.Errorf("measuredConcurrency = %+v, %v; want %+v", got, err, want)
+	}
+}
+
+// TestCheckStampsWhilePaired: a task that finished before it started or before
+// it was submitted is refused, by task, before the stamps are sorted.
+func TestCheckStampsWhilePaired(t *testing.T) {
+	// Sorted independently, these would look fine: only the pairing shows task 1 is wrong.
+	bad := &stamps{
+		submitted: []time.Duration{0, 1},
+		started:   []time.Duration{1, 30},
+		finished:  []time.Duration{31, 20},
+	}
+	if err := checkStamps(bad); err == nil {
+		t.Error("a task finishing before it started accepted")
+	}
+	bad = &stamps{
+		submitted: []time.Duration{0, 25},
+		started:   []time.Duration{1, 10},
+		finished:  []time.Duration{31, 20},
+	}
+	if err := checkStamps(bad); err == nil {
+		t.Error("a task finishing before it was submitted accepted")
 	}
 }
 

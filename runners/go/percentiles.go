@@ -1,7 +1,6 @@
 package main
 
 import (
-	"sort"
 	"time"
 )
 
@@ -20,7 +19,7 @@ func nearestRankIndex(p, n int) int {
 }
 
 // percentile returns the nearest-rank p-th percentile of ascending samples.
-func percentile(sorted []float64, p int) float64 {
+func percentile[T sample](sorted []T, p int) T {
 	return sorted[nearestRankIndex(p, len(sorted))]
 }
 
@@ -33,26 +32,28 @@ type distribution struct {
 	Mean float64 `json:"mean"`
 }
 
-// summarize sorts a copy of samples and returns the distribution and the
-// 101-point CDF (p0..p100). samples must not be empty.
-func summarize(samples []float64) (distribution, []float64) {
-	sorted := make([]float64, len(samples))
-	copy(sorted, samples)
-	sort.Float64s(sorted)
-	sum := 0.0
+// sample is what a distribution is computed from: stamps' differences in
+// integer ns (the runner) or float ms (the shared vectors).
+type sample interface{ ~int64 | ~float64 }
+
+// summarizeSorted returns the distribution and the 101-point CDF (p0..p100)
+// of ascending samples, each converted to float ms by ms; it allocates only
+// the CDF. sorted must not be empty.
+func summarizeSorted[T sample](sorted []T, ms func(T) float64) (distribution, []float64) {
+	var sum T // int64 ns: exact (N * the longest latency stays far below 2^63)
 	for _, v := range sorted {
 		sum += v
 	}
 	d := distribution{
-		P50:  percentile(sorted, 50),
-		P90:  percentile(sorted, 90),
-		P99:  percentile(sorted, 99),
-		Max:  sorted[len(sorted)-1],
-		Mean: sum / float64(len(sorted)),
+		P50:  ms(percentile(sorted, 50)),
+		P90:  ms(percentile(sorted, 90)),
+		P99:  ms(percentile(sorted, 99)),
+		Max:  ms(sorted[len(sorted)-1]),
+		Mean: ms(sum) / float64(len(sorted)),
 	}
 	cdf := make([]float64, 101)
 	for p := 0; p <= 100; p++ {
-		cdf[p] = percentile(sorted, p)
+		cdf[p] = ms(percentile(sorted, p))
 	}
 	return d, cdf
 }

@@ -32,9 +32,9 @@ func TestPercentileVectors(t *testing.T) {
 	}
 	for _, c := range vec.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			dist, cdf := summarize(c.Samples)
 			sorted := append([]float64(nil), c.Samples...)
 			sort.Float64s(sorted)
+			dist, cdf := summarizeSorted(sorted, func(ms float64) float64 { return ms })
 			got := map[string]float64{
 				"p50": dist.P50,
 				"p90": dist.P90,
@@ -80,14 +80,17 @@ func TestNearestRankIndex(t *testing.T) {
 	}
 }
 
-func TestSummarizeMeanAndNoMutation(t *testing.T) {
-	samples := []float64{3, 1, 2}
-	dist, _ := summarize(samples)
-	if dist.Mean != 2 {
-		t.Errorf("mean = %v, want 2", dist.Mean)
+// TestSummarizeSortedNanoseconds: the runner's path, integer ns to float ms,
+// gives the same order statistics as float ms, and an exact mean.
+func TestSummarizeSortedNanoseconds(t *testing.T) {
+	ns := []time.Duration{10_000_001, 10_250_000, 12_000_002}
+	dist, cdf := summarizeSorted(ns, durationMs)
+	floats, _ := summarizeSorted([]float64{10.000001, 10.25, 12.000002}, func(ms float64) float64 { return ms })
+	if dist.P50 != floats.P50 || dist.P99 != floats.P99 || dist.Max != floats.Max || cdf[0] != 10.000001 {
+		t.Errorf("ns distribution %+v (min %v) differs from the float one %+v", dist, cdf[0], floats)
 	}
-	if samples[0] != 3 || samples[1] != 1 || samples[2] != 2 {
-		t.Errorf("summarize reordered its input: %v", samples)
+	if dist.Mean != 10.750001 {
+		t.Errorf("mean = %v, want 10.750001", dist.Mean)
 	}
 }
 

@@ -97,3 +97,58 @@ func resetPeakRSS() bool {
 	cerr := f.Close()
 	return werr == nil && cerr == nil
 }
+
+// peakRSS is memory.peak_rss_bytes: the VmHWM read after the window, but never
+// below the exact VmRSS read at the window's opening (the baseline) or right
+// after it. The kernel keeps VmHWM from its approximate (per-CPU batched) RSS
+// counter, so the true peak is at least every exact reading.
+func peakRSS(hwmAfter, baselineRSS, rssAfter int64) int64 {
+	return max(hwmAfter, baselineRSS, rssAfter)
+}
+
+// swapCounters are /proc/vmstat pswpin and pswpout (pages, host-wide).
+type swapCounters struct {
+	in, out int64
+	ok      bool
+}
+
+// readSwap reads /proc/vmstat; ok is false when either counter is missing.
+func readSwap() swapCounters {
+	data, err := os.ReadFile("/proc/vmstat")
+	if err != nil {
+		return swapCounters{}
+	}
+	return parseVmstat(data)
+}
+
+func parseVmstat(data []byte) swapCounters {
+	var sc swapCounters
+	haveIn, haveOut := false, false
+	for _, line := range strings.Split(string(data), "\n") {
+		key, val, ok := strings.Cut(line, " ")
+		if !ok || (key != "pswpin" && key != "pswpout") {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+		if err != nil || n < 0 {
+			return swapCounters{}
+		}
+		if key == "pswpin" {
+			sc.in, haveIn = n, true
+		} else {
+			sc.out, haveOut = n, true
+		}
+	}
+	sc.ok = haveIn && haveOut
+	return sc
+}
+
+// swapDelta is the pages swapped in and out between two reads, nil where a
+// read failed.
+func swapDelta(before, after swapCounters) (in, out *int64) {
+	if !before.ok || !after.ok || after.in < before.in || after.out < before.out {
+		return nil, nil
+	}
+	i, o := after.in-before.in, after.out-before.out
+	return &i, &o
+}

@@ -39,3 +39,28 @@ func TestReadProcStatusSelf(t *testing.T) {
 		t.Errorf("own status = %+v", st)
 	}
 }
+
+// peakRSS: VmHWM, but never below an exact VmRSS reading of the window
+// (the kernel keeps VmHWM from its approximate RSS counter).
+func TestPeakRSSNeverBelowExactRSS(t *testing.T) {
+	const page = 4096
+	cases := []struct {
+		name                    string
+		hwm, baseline, rssAfter int64
+		want                    int64
+	}{
+		{"VmHWM above both readings: VmHWM", 900 * page, 800 * page, 850 * page, 900 * page},
+		{"VmHWM below the baseline: the baseline", 780 * page, 800 * page, 790 * page, 800 * page},
+		{"VmHWM below the reading after the window: that reading", 800 * page, 790 * page, 812 * page, 812 * page},
+		{"all equal", 800 * page, 800 * page, 800 * page, 800 * page},
+	}
+	for _, c := range cases {
+		got := peakRSS(c.hwm, c.baseline, c.rssAfter)
+		if got != c.want {
+			t.Errorf("%s: peakRSS(%d, %d, %d) = %d, want %d", c.name, c.hwm, c.baseline, c.rssAfter, got, c.want)
+		}
+		if got < c.baseline || got < c.rssAfter || got < c.hwm {
+			t.Errorf("%s: peakRSS = %d is below one of its readings", c.name, got)
+		}
+	}
+}

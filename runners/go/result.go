@@ -7,7 +7,7 @@ import (
 const (
 	// schemaVersion follows the contract's schema_version (schema/README.md, "the version rule");
 	// contract_test.go fails until the two agree.
-	schemaVersion = 1
+	schemaVersion = 2
 	statusOK      = "ok"
 	statusError   = "error"
 
@@ -38,15 +38,34 @@ type result struct {
 	Checksum       *string          `json:"checksum"`
 	Runtime        runtimeInfo      `json:"runtime"`
 	Environment    environmentInfo  `json:"environment"`
+	// Ok documents only (see MarshalJSON): wakeup_ms is null for cpu and cpu-loop, which have no wait.
+	WakeupMs *wakeupInfo `json:"-"`
+	Checks   *checksInfo `json:"-"`
+}
+
+// MarshalJSON prints wakeup_ms and checks in ok documents only (null where
+// they do not apply), and leaves them out of error documents, like concurrency.
+func (r *result) MarshalJSON() ([]byte, error) {
+	type plain result // the same fields without this method
+	if r.Status != statusOK {
+		return json.Marshal((*plain)(r))
+	}
+	return json.Marshal(struct {
+		*plain
+		WakeupMs *wakeupInfo `json:"wakeup_ms"`
+		Checks   *checksInfo `json:"checks"`
+	}{(*plain)(r), r.WakeupMs, r.Checks})
 }
 
 type runError struct {
-	Kind    string `json:"kind"`
-	Message string `json:"message"`
+	Kind      string     `json:"kind"`
+	Message   string     `json:"message"`
+	AtFailure *atFailure `json:"at_failure,omitempty"`
 }
 
 // workloadInfo: parameters that do not apply to the workload are omitted
-// (io_ms for cpu; payload_bytes, repeat for io); pool_size and workers are
+// (io_ms except for io and mixed; payload_bytes, repeat except for cpu;
+// loop_bytes except for cpu-loop and mixed); pool_size and workers are
 // always null for goroutines (the contract records ignored arguments as null).
 type workloadInfo struct {
 	Kind         string   `json:"kind"`
@@ -56,6 +75,7 @@ type workloadInfo struct {
 	Repeat       *int     `json:"repeat,omitempty"`
 	PoolSize     *int     `json:"pool_size"`
 	Workers      *int     `json:"workers"`
+	LoopBytes    *int     `json:"loop_bytes,omitempty"`
 }
 
 type latencyInfo struct {
@@ -77,6 +97,36 @@ type memoryInfo struct {
 	VMPeakBytes      *int64        `json:"vm_peak_bytes"`
 	CgroupPeakBytes  *int64        `json:"cgroup_peak_bytes"`
 	Runtime          goMemoryStats `json:"runtime"`
+	Processes        processesInfo `json:"processes"`
+	// Own memory cgroup usage just before the window; null without an own cgroup.
+	CgroupBaselineBytes *int64 `json:"cgroup_baseline_bytes"`
+}
+
+// processesInfo is memory.processes: the Go runner starts no processes, so it
+// is the runner alone (count 1, its own VmHWM).
+type processesInfo struct {
+	Count           int   `json:"count"`
+	PeakRSSSumBytes int64 `json:"peak_rss_sum_bytes"`
+}
+
+// wakeupInfo is wakeup_ms: (woke - started) - D over the tasks, in float ms.
+type wakeupInfo struct {
+	EarlyTasks int     `json:"early_tasks"`
+	Earliest   float64 `json:"earliest"`
+	P50        float64 `json:"p50"`
+	P99        float64 `json:"p99"`
+	Latest     float64 `json:"latest"`
+}
+
+// checksInfo is checks: whether the figures can be trusted, read outside the
+// window; a value that cannot be read is null.
+type checksInfo struct {
+	CgroupCPUS       *float64 `json:"cgroup_cpu_s"`
+	ProcessCPUS      *float64 `json:"process_cpu_s"`
+	ThrottledPeriods *int64   `json:"throttled_periods"`
+	ThrottledS       *float64 `json:"throttled_s"`
+	SwapInPages      *int64   `json:"swap_in_pages"`
+	SwapOutPages     *int64   `json:"swap_out_pages"`
 }
 
 // goMemoryStats is memory.runtime: runtime.MemStats read after the window,
@@ -122,6 +172,12 @@ func newResult(cfg config, env environmentInfo, rt runtimeInfo) *result {
 	case "cpu":
 		b, r := cfg.PayloadBytes, cfg.Repeat
 		w.PayloadBytes, w.Repeat = &b, &r
+	case "cpu-loop":
+		l := cfg.LoopBytes
+		w.LoopBytes = &l
+	case "mixed":
+		d, l := cfg.IOMs, cfg.LoopBytes
+		w.IOMs, w.LoopBytes = &d, &l
 	}
 	return &result{
 		SchemaVersion: schemaVersion,
@@ -134,13 +190,14 @@ func newResult(cfg config, env environmentInfo, rt runtimeInfo) *result {
 	}
 }
 
-// fail turns r into an error document: every measurement becomes null.
-func (r *result) fail(kind, message string) {
+// fail turns r into an error document: every measurement becomes null. at is
+// error.at_failure, collected where the failure was handled (nil leaves it out).
+func (r *result) fail(kind, message string, at *atFailure) {
 	r.Status = statusError
-	r.Error = &runError{Kind: kind, Message: message}
+	r.Error = &runError{Kind: kind, Message: message, AtFailure: at}
 	r.TotalMs, r.ThroughputPerS = nil, nil
 	r.LatencyMs, r.Memory, r.CPU, r.Checksum = nil, nil, nil, nil
-	r.Concurrency = nil // absent from error documents
+	r.Concurrency, r.WakeupMs, r.Checks = nil, nil, nil // absent from error documents
 }
 
 // encodeResult renders the document as one line followed by a newline.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"testing"
 )
@@ -64,6 +65,23 @@ func checkCommon(t *testing.T, res *result, n int) {
 	if res.StartedAt == nil || res.Runtime.Name != "go" || res.Environment.CPUCount < 1 || res.Environment.Parallelism < 1 {
 		t.Errorf("started_at/runtime/environment incomplete: %v %+v %+v", res.StartedAt, res.Runtime, res.Environment)
 	}
+	// No worker processes: the sum is the runner's own peak.
+	if p := mem.Processes; p.Count != 1 || p.PeakRSSSumBytes != mem.PeakRSSBytes {
+		t.Errorf("memory.processes = %+v, want count 1 and the own peak %d", p, mem.PeakRSSBytes)
+	}
+	// The own cgroup's usage before the window is there exactly when its peak is.
+	if (mem.CgroupBaselineBytes == nil) != (mem.CgroupPeakBytes == nil) {
+		t.Errorf("cgroup_baseline_bytes %v but cgroup_peak_bytes %v", show(mem.CgroupBaselineBytes), show(mem.CgroupPeakBytes))
+	}
+	// Whole-process CPU since start-up covers the window's CPU.
+	if res.Checks == nil || res.Checks.ProcessCPUS == nil || *res.Checks.ProcessCPUS < cpu.UserS+cpu.SystemS {
+		t.Errorf("checks = %+v, want process_cpu_s >= window user+system %v", res.Checks, cpu.UserS+cpu.SystemS)
+	}
+	out, err := encodeResult(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSchemaValid(t, out)
 }
 
 // TestIORun is the article's io run: N=1000 goroutines sleeping D=10ms.
@@ -72,9 +90,17 @@ func TestIORun(t *testing.T) {
 	res := runBenchmark(config{Workload: "io", Approach: "goroutines", Tasks: n, IOMs: d})
 	checkCommon(t, res, n)
 	lat := res.LatencyMs
-	// time.Sleep never returns early, so no service time is below D.
+	// time.Sleep never returns early, so no service time is below D, and no wake-up is early.
 	if lat.CDF.Service[0] < d || lat.Service.P50 < d {
 		t.Errorf("service min %v / p50 %v below io_ms %v", lat.CDF.Service[0], lat.Service.P50, d)
+	}
+	w := res.WakeupMs
+	if w == nil || w.EarlyTasks != 0 || w.Earliest < 0 || w.Earliest > w.P50 || w.P50 > w.P99 || w.P99 > w.Latest {
+		t.Fatalf("wakeup_ms = %+v, want no early task and earliest >= 0 <= p50 <= p99 <= latest", w)
+	}
+	// For io, woke is the finished stamp: the wake-up error is the service time minus D.
+	if math.Abs(w.Latest-(lat.Service.Max-d)) > 1e-9 || math.Abs(w.Earliest-(lat.CDF.Service[0]-d)) > 1e-9 {
+		t.Errorf("wakeup_ms %+v disagrees with service min %v / max %v - D", w, lat.CDF.Service[0], lat.Service.Max)
 	}
 	// Concurrent, not sequential: far below N*D (generous for a noisy 2-core box).
 	if limit := n * d / 10; *res.TotalMs >= limit {
@@ -118,6 +144,27 @@ func TestCPURunChecksum(t *testing.T) {
 	if res.Workload.IOMs != nil || res.Workload.PayloadBytes == nil || *res.Workload.Repeat != r {
 		t.Errorf("workload = %+v", res.Workload)
 	}
+	if res.WakeupMs != nil {
+		t.Errorf("wakeup_ms = %+v, want null for cpu (no wait)", res.WakeupMs)
+	}
+	doc := decodeDocument(t, res)
+	if v, ok := doc["wakeup_ms"]; !ok || v != nil {
+		t.Errorf("wakeup_ms = %v (present %v), want null in a cpu document", v, ok)
+	}
+}
+
+// decodeDocument encodes res as the runner prints it and decodes it back.
+func decodeDocument(t *testing.T, res *result) map[string]any {
+	t.Helper()
+	out, err := encodeResult(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
 
 // TestTaskInputWraps checks byte j = (i + j) % 256 past the 256 boundary.
@@ -153,8 +200,29 @@ func TestTaskPanicIsStatusError(t *testing.T) {
 			t.Errorf("%s = %v, want null", key, v)
 		}
 	}
-	if v, ok := doc["concurrency"]; ok {
-		t.Errorf("concurrency = %v, want absent from an error document", v)
+	for _, key := range []string{"concurrency", "wakeup_ms", "checks"} {
+		if v, ok := doc[key]; ok {
+			t.Errorf("%s = %v, want absent from an error document", key, v)
+		}
+	}
+	assertSchemaValid(t, stdout.Bytes())
+	// error.at_failure: read when the first panic was recovered, from this process.
+	at, _ := errObj["at_failure"].(map[string]any)
+	if at == nil {
+		t.Fatalf("error.at_failure missing: %v", errObj)
+	}
+	if _, err := os.Stat("/proc/self/status"); err == nil {
+		for _, key := range []string{"threads", "memory_maps", "rss_bytes"} {
+			if n, ok := at[key].(float64); !ok || n < 1 {
+				t.Errorf("at_failure.%s = %v, want >= 1", key, at[key])
+			}
+		}
+		limits := at["limits"].(map[string]any)
+		for _, key := range []string{"pid_max", "threads_max", "max_map_count"} {
+			if n, ok := limits[key].(float64); !ok || n < 1 {
+				t.Errorf("at_failure.limits.%s = %v, want >= 1", key, limits[key])
+			}
+		}
 	}
 }
 
@@ -187,4 +255,10 @@ func TestResultNulls(t *testing.T) {
 	if v, ok := doc["error"]; !ok || v != nil {
 		t.Errorf("error = %v (present %v), want null", v, ok)
 	}
+	for _, key := range []string{"wakeup_ms", "checks", "concurrency"} {
+		if v, ok := doc[key].(map[string]any); !ok || v == nil {
+			t.Errorf("%s = %v, want an object in an ok io document", key, doc[key])
+		}
+	}
+	assertSchemaValid(t, out)
 }

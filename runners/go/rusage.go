@@ -9,6 +9,7 @@ import (
 type usage struct {
 	user, system        time.Duration
 	voluntary, involunt int64
+	ok                  bool // false when getrusage failed (all zero then)
 }
 
 func getUsage(who int) usage {
@@ -21,6 +22,7 @@ func getUsage(who int) usage {
 		system:    time.Duration(ru.Stime.Nano()),
 		voluntary: int64(ru.Nvcsw),
 		involunt:  int64(ru.Nivcsw),
+		ok:        true,
 	}
 }
 
@@ -33,7 +35,18 @@ func processUsage() usage {
 		system:    self.system + children.system,
 		voluntary: self.voluntary + children.voluntary,
 		involunt:  self.involunt + children.involunt,
+		ok:        self.ok && children.ok,
 	}
+}
+
+// cpuSeconds is user + system in seconds (checks.process_cpu_s when u is the
+// whole-process total), nil when getrusage failed.
+func (u usage) cpuSeconds() *float64 {
+	if !u.ok {
+		return nil
+	}
+	s := (u.user + u.system).Seconds()
+	return &s
 }
 
 func (u usage) sub(before usage) usage {
@@ -42,5 +55,6 @@ func (u usage) sub(before usage) usage {
 		system:    u.system - before.system,
 		voluntary: u.voluntary - before.voluntary,
 		involunt:  u.involunt - before.involunt,
+		ok:        u.ok && before.ok,
 	}
 }

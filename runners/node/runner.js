@@ -3,6 +3,8 @@
 // concbench-poly Node.js runner. Contract: runners/README.md; output: schema/result.schema.json.
 //   node runners/node/runner.js --workload io --approach async --tasks 1000 --io-ms 10
 //   node runners/node/runner.js --workload cpu --approach worker_threads --tasks 1000 --workers 4
+//   node runners/node/runner.js --workload cpu-loop --approach worker_threads --tasks 1000 --loop-bytes 16384
+//   node runners/node/runner.js --workload mixed --approach async-workers --io-ms 10 --loop-bytes 16384 --workers 4
 // stdout: exactly one JSON document; diagnostics on stderr. Exit 0 ok, 1 status error, 2 usage.
 // The process is never ended with process.exit(): it sets process.exitCode and exits once stdout
 // has drained and the worker pool was terminated.
@@ -12,6 +14,7 @@ const { collectEnvironment, runtimeInfo } = require('./lib/environment');
 const { ERROR_KIND, classifyError, describeError } = require('./lib/error-kind');
 const { EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } = require('./lib/exit-codes');
 const { RunFailure, measure } = require('./lib/measurement');
+const { readAtFailure } = require('./lib/observations');
 const { errorDocument, okDocument } = require('./lib/result');
 
 // stdout belongs to the JSON document: anything logged by accident goes to stderr instead.
@@ -54,18 +57,19 @@ async function main(argv) {
   const environment = collectEnvironment();
   try {
     const measurement = await measure(options);
-    for (const line of measurement.notes) note(line);
     writeDocument(okDocument({ options, measurement, runtime, environment }));
     process.exitCode = EXIT_OK;
   } catch (failure) {
-    const cause = failure instanceof RunFailure ? failure.cause : failure;
+    const measured = failure instanceof RunFailure;
+    const cause = measured ? failure.cause : failure;
     const message = describeError(cause);
     note(`run failed: ${message}`);
     writeDocument(errorDocument({
       options,
       kind: classifyError(cause),
       message,
-      startedAt: failure instanceof RunFailure ? failure.startedAt : null,
+      atFailure: measured ? failure.atFailure : readAtFailure(),
+      startedAt: measured ? failure.startedAt : null,
       runtime,
       environment,
     }));
@@ -81,6 +85,7 @@ main(process.argv.slice(2)).catch((error) => {
       options: parsedOptions,
       kind: ERROR_KIND.INTERNAL,
       message: describeError(error),
+      atFailure: readAtFailure(),
       startedAt: null,
       runtime: runtimeInfo(),
       environment: null,

@@ -8,8 +8,10 @@
 const APPROACHES_BY_WORKLOAD = Object.freeze({
   io: Object.freeze(['async']),
   cpu: Object.freeze(['worker_threads']),
+  'cpu-loop': Object.freeze(['worker_threads']),
+  mixed: Object.freeze(['async', 'async-workers']),
 });
-const ALL_APPROACHES = Object.freeze(['async', 'worker_threads']);
+const ALL_APPROACHES = Object.freeze(['async', 'worker_threads', 'async-workers']);
 
 // Node clamps any setTimeout delay above this to 1 ms, which would silently change the workload.
 const MAX_IO_MS = 2147483647;
@@ -24,6 +26,7 @@ const DEFAULTS = Object.freeze({
   workers: 4,
   payloadBytes: 64,
   repeat: 10000,
+  loopBytes: 16384,
 });
 
 const USAGE = `usage: node runners/node/runner.js --approach NAME [options]
@@ -31,14 +34,19 @@ const USAGE = `usage: node runners/node/runner.js --approach NAME [options]
 Runs one measured concurrency benchmark and prints one JSON document (schema/result.schema.json)
 on stdout. Every option is "--name value" or "--name=value".
 
-  --workload io|cpu       io: each task waits --io-ms; cpu: each task hashes a payload (default io)
-  --approach NAME         io: async; cpu: worker_threads (required)
+  --workload io|cpu|cpu-loop|mixed
+                          io: each task waits --io-ms; cpu: each task hashes a payload with sha256;
+                          cpu-loop: each task hashes a payload with FNV-1a in JavaScript;
+                          mixed: each task waits --io-ms, then does cpu-loop's work (default io)
+  --approach NAME         io: async; cpu, cpu-loop: worker_threads; mixed: async, async-workers
+                          (required)
   --tasks N               number of tasks, integer >= 1 (default 1000)
-  --io-ms D               io only: wait per task in ms, number > 0 (default 10)
+  --io-ms D               io, mixed: wait per task in ms, number > 0 (default 10)
   --pool-size N           threadpool only (not a Node approach): accepted and recorded as null (default 50)
-  --workers N             worker_threads only: pool workers, integer >= 1 (default 4)
+  --workers N             worker_threads, async-workers: pool workers, integer >= 1 (default 4)
   --payload-bytes B       cpu only: size of the base payload (default 64)
   --repeat R              cpu only: payload repetitions before hashing (default 10000)
+  --loop-bytes L          cpu-loop, mixed: bytes each task hashes, integer >= 1 (default 16384)
   --help                  this text on stderr, exit 0
 
 exit codes: 0 ok, 1 status error (JSON still printed), 2 usage error (stdout empty)
@@ -93,7 +101,8 @@ function parseIoMs(flag, raw) {
 
 function parseWorkload(flag, raw) {
   if (!Object.prototype.hasOwnProperty.call(APPROACHES_BY_WORKLOAD, raw)) {
-    throw new UsageError(`${flag}: expected one of io, cpu, got ${quote(raw)}`);
+    throw new UsageError(`${flag}: expected one of ${Object.keys(APPROACHES_BY_WORKLOAD).join(', ')}, ` +
+      `got ${quote(raw)}`);
   }
   return raw;
 }
@@ -115,6 +124,7 @@ const OPTIONS = Object.freeze({
   '--workers': { key: 'workers', parse: parsePositiveInteger },
   '--payload-bytes': { key: 'payloadBytes', parse: parsePositiveInteger },
   '--repeat': { key: 'repeat', parse: parsePositiveInteger },
+  '--loop-bytes': { key: 'loopBytes', parse: parsePositiveInteger },
 });
 
 /**
@@ -153,8 +163,9 @@ function parseArgs(argv) {
   }
 
   if (options.approach === null) {
-    throw new UsageError(`--approach: required (io: ${APPROACHES_BY_WORKLOAD.io.join(', ')}; ` +
-      `cpu: ${APPROACHES_BY_WORKLOAD.cpu.join(', ')})`);
+    const byWorkload = Object.entries(APPROACHES_BY_WORKLOAD)
+      .map(([workload, approaches]) => `${workload}: ${approaches.join(', ')}`).join('; ');
+    throw new UsageError(`--approach: required (${byWorkload})`);
   }
   if (!ALL_APPROACHES.includes(options.approach)) {
     throw new UsageError(`--approach: unknown approach ${quote(options.approach)} ` +

@@ -6,6 +6,9 @@
 //   root when that joined directory does not exist (a container without a cgroup namespace sees the
 //   host path in /proc/self/cgroup while its own cgroup is mounted at the root);
 // - cgroup_peak_bytes is null when the own path is the root "/" (the root is not the runner's own).
+// Read outside the window as well (schema_version 2): memory usage (memory.cgroup_baseline_bytes), the
+// CPU figures of checks (v1 cpuacct.usage through the cpuacct controller, co-mounted or apart; cpu.stat
+// throttling) and the pids counts of error.at_failure. A value that cannot be read is null.
 // Every reader takes its roots as parameters so that tests can point it at a fake tree.
 
 const fs = require('node:fs');
@@ -118,7 +121,7 @@ function readBigInt(file) {
   return BigInt(value);
 }
 
-function bytesOrNull(big) {
+function integerOrNull(big) {
   if (big === undefined || big === null || big < 0n) return null;
   return Number(big);
 }
@@ -129,7 +132,7 @@ function readPeakBytes(roots = DEFAULT_ROOTS) {
   const where = resolveDir('memory', roots, version);
   if (where === null) return null;
   const file = version === 2 ? 'memory.peak' : 'memory.max_usage_in_bytes';
-  return bytesOrNull(readBigInt(path.join(where.dir, file)));
+  return integerOrNull(readBigInt(path.join(where.dir, file)));
 }
 
 function readMemoryLimitBytes(roots, version) {
@@ -173,6 +176,81 @@ function readCpuset(roots, version) {
   return null;
 }
 
+/** memory.current (v2) / memory.usage_in_bytes (v1) of the own cgroup: memory.cgroup_baseline_bytes. */
+function readUsageBytes(roots = DEFAULT_ROOTS) {
+  const version = detectVersion(roots.mount);
+  const where = resolveDir('memory', roots, version);
+  if (where === null) return null;
+  const file = version === 2 ? 'memory.current' : 'memory.usage_in_bytes';
+  return integerOrNull(readBigInt(path.join(where.dir, file)));
+}
+
+/** "key value" lines (cpu.stat) -> Map of key -> BigInt; lines that are not a key and an integer are skipped. */
+function parseKeyedCounts(text) {
+  const counts = new Map();
+  for (const line of text.split('\n')) {
+    const match = /^(\S+)\s+([0-9]+)\s*$/.exec(line);
+    if (match !== null) counts.set(match[1], BigInt(match[2]));
+  }
+  return counts;
+}
+
+/** cpu.stat of the own cgroup as a Map (empty when it cannot be read). */
+function readCpuStat(roots, version) {
+  const where = resolveDir('cpu', roots, version);
+  if (where === null) return new Map();
+  const text = readText(path.join(where.dir, 'cpu.stat'));
+  return text === null ? new Map() : parseKeyedCounts(text);
+}
+
+/** A counter divided into seconds (usec: 1e6, ns: 1e9), or null when absent. */
+function seconds(big, perSecond) {
+  return big === undefined || big === null || big < 0n ? null : Number(big) / perSecond;
+}
+
+/**
+ * The CPU figures of `checks`: { cpu_usage_s, throttled_periods, throttled_s }.
+ * v2: cpu.stat usage_usec, nr_throttled, throttled_usec. v1: cpuacct.usage (ns) of the cpuacct
+ * controller (co-mounted as cpu,cpuacct or mounted alone), cpu.stat nr_throttled, throttled_time (ns).
+ */
+function readCpuChecks(roots = DEFAULT_ROOTS) {
+  const version = detectVersion(roots.mount);
+  if (version === null) return { cpu_usage_s: null, throttled_periods: null, throttled_s: null };
+  const stat = readCpuStat(roots, version);
+  const periods = stat.get('nr_throttled');
+  if (version === 2) {
+    return {
+      cpu_usage_s: seconds(stat.get('usage_usec'), 1e6),
+      throttled_periods: integerOrNull(periods),
+      throttled_s: seconds(stat.get('throttled_usec'), 1e6),
+    };
+  }
+  const cpuacct = resolveDir('cpuacct', roots, version);
+  const usageNs = cpuacct === null ? undefined : readBigInt(path.join(cpuacct.dir, 'cpuacct.usage'));
+  return {
+    cpu_usage_s: seconds(usageNs, 1e9),
+    throttled_periods: integerOrNull(periods),
+    throttled_s: seconds(stat.get('throttled_time'), 1e9),
+  };
+}
+
+/** The own pids cgroup: { pids_current, pids_max } (pids_max null when "max"). */
+function readPids(roots = DEFAULT_ROOTS) {
+  const version = detectVersion(roots.mount);
+  const where = resolveDir('pids', roots, version);
+  if (where === null) return { pids_current: null, pids_max: null };
+  return {
+    pids_current: integerOrNull(readBigInt(path.join(where.dir, 'pids.current'))),
+    pids_max: integerOrNull(readBigInt(path.join(where.dir, 'pids.max'))),
+  };
+}
+
+/** The own memory cgroup's limit in bytes; null when unlimited or unreadable. */
+function readMemoryLimit(roots = DEFAULT_ROOTS) {
+  const version = detectVersion(roots.mount);
+  return version === null ? null : readMemoryLimitBytes(roots, version);
+}
+
 /** environment.cgroup: { version, cpu_quota_cores, cpuset, memory_limit_bytes }. */
 function readLimits(roots = DEFAULT_ROOTS) {
   const version = detectVersion(roots.mount);
@@ -191,8 +269,13 @@ module.exports = {
   DEFAULT_ROOTS,
   detectVersion,
   ownPath,
+  parseKeyedCounts,
   parseProcCgroup,
+  readCpuChecks,
   readLimits,
+  readMemoryLimit,
   readPeakBytes,
+  readPids,
+  readUsageBytes,
   resolveDir,
 };

@@ -16,7 +16,7 @@ const RESOURCE_CODES = new Set([
   'EAGAIN',
   'EMFILE',
   'ENFILE',
-  'ERR_BUFFER_TOO_LARGE', // payload_bytes * repeat above the runtime's Buffer limit
+  'ERR_BUFFER_TOO_LARGE', // payload_bytes * repeat (or loop_bytes) above the runtime's Buffer limit
 ]);
 const OUT_OF_MEMORY_MESSAGES = [
   /allocation failed/i, // "Array buffer allocation failed", "Buffer allocation failed"

@@ -1,52 +1,46 @@
 'use strict';
 // One measured run, per runners/README.md ("Measurement rules"):
 //   prepare the workload (worker pool up and ready) -> Threads read -> gc() -> reset VmHWM -> VmRSS baseline
-//   -> rusage before -> [window: first submission .. last completion] -> rusage after -> Threads
-//   -> VmHWM / VmPeak / cgroup peak / process.memoryUsage() -> close the workload.
+//   -> cgroup memory usage and /proc/vmstat swap counters -> rusage before
+//   -> [window: first submission .. last completion]
+//   -> rusage after -> swap counters -> Threads -> VmHWM / VmPeak / cgroup peak / process.memoryUsage()
+//   -> close the workload -> gc() -> latency, concurrency and wake-up error from the stamps -> checks.
 // Nothing observes the process inside the window except the one Threads read right after the last
 // submission. Clock: process.hrtime.bigint() (process-wide monotonic, valid across worker threads).
+// On a failure, error.at_failure is read in the catch block, before `finally` tears the workers down.
 
 const cgroup = require('./cgroup');
 const { collectGarbage } = require('./gc');
 const procfs = require('./procfs');
-const { cdfOfSorted, sortedAscending, summarizeSorted } = require('./percentiles');
-const { concurrencyBlock } = require('./peak-concurrency');
-const { createCpuWorkload } = require('./cpu-workload');
-const { createIoWorkload } = require('./io-workload');
+const { readAtFailure, readChecks, readSwapPages } = require('./observations');
+const { statisticsOfStamps } = require('./stamp-statistics');
+const { waitNsOf } = require('./wakeup');
 
 const NS_PER_MS = 1e6;
 
 class RunFailure extends Error {
-  constructor(cause, startedAt) {
+  constructor(cause, startedAt, atFailure) {
     super(cause && cause.message ? cause.message : String(cause));
     this.cause = cause;
     this.startedAt = startedAt;
+    this.atFailure = atFailure;
   }
 }
 
+// Required on use, so that an io run does not load worker_threads (nor a cpu run the io code). cpu and
+// cpu-loop share the worker_threads pool; mixed's async-workers uses it too.
 function createWorkload(options) {
-  return options.workload === 'io' ? createIoWorkload(options) : createCpuWorkload(options);
+  if (options.workload === 'io') return require('./io-workload').createIoWorkload(options);
+  if (options.workload === 'mixed') return require('./mixed-workload').createMixedWorkload(options);
+  return require('./cpu-workload').createCpuWorkload(options);
 }
+
+// Workloads whose tasks wait io_ms: they report the wake-up error.
+const WAITING_WORKLOADS = new Set(['io', 'mixed']);
 
 /** float ms (never truncated) of an hrtime difference in ns */
 function nsToMs(ns) {
   return Number(ns) / NS_PER_MS;
-}
-
-function latencyBlock(stamps, n) {
-  const service = new Float64Array(n);
-  const endToEnd = new Float64Array(n);
-  for (let i = 0; i < n; i += 1) {
-    service[i] = nsToMs(stamps.finished[i] - stamps.started[i]);
-    endToEnd[i] = nsToMs(stamps.finished[i] - stamps.submitted[i]);
-  }
-  const serviceSorted = sortedAscending(service);
-  const endToEndSorted = sortedAscending(endToEnd);
-  return {
-    service: summarizeSorted(serviceSorted),
-    end_to_end: summarizeSorted(endToEndSorted),
-    cdf: { service: cdfOfSorted(serviceSorted), end_to_end: cdfOfSorted(endToEndSorted) },
-  };
 }
 
 function maxOfKnown(...values) {
@@ -67,21 +61,22 @@ function runtimeMemory(gcBeforeWindow) {
 }
 
 /**
- * Run the benchmark described by `options`. Resolves to the measurement fields of an ok document
- * plus `notes` (diagnostic lines for stderr); rejects with RunFailure (carrying started_at when the
- * window had opened).
+ * Run the benchmark described by `options`. Resolves to the measurement fields of an ok document;
+ * rejects with RunFailure (carrying started_at when the window had opened, and at_failure).
  */
 async function measure(options) {
   const n = options.tasks;
   let startedAt = null;
   let workload = null;
   try {
-    // Stamp arrays are allocated before the baseline so they are not counted per task.
+    // Stamp arrays are allocated before the baseline so they are not counted per task. mixed has one
+    // more, `woke` (right after the wait, before the CPU work); io's woke is its finished stamp.
     const stamps = {
       submitted: new BigUint64Array(n),
       started: new BigUint64Array(n),
       finished: new BigUint64Array(n),
     };
+    if (options.workload === 'mixed') stamps.woke = new BigUint64Array(n);
     workload = createWorkload(options);
     await workload.prepare();
 
@@ -92,6 +87,8 @@ async function measure(options) {
     const statusBefore = procfs.readStatus();
     let baselineRss = procfs.kbFieldBytes(statusBefore, 'VmRSS');
     if (baselineRss === null) baselineRss = process.memoryUsage().rss;
+    const cgroupBaseline = cgroup.readUsageBytes();
+    const swapBefore = readSwapPages();
     let threadsMid = null;
     const afterLastSubmission = () => {
       threadsMid = procfs.readThreadCount();
@@ -106,25 +103,32 @@ async function measure(options) {
     // ---- end of window ----
 
     const usageAfter = process.resourceUsage();
+    const swapAfter = readSwapPages();
     const threadsAfter = procfs.readThreadCount();
     const statusAfter = procfs.readStatus();
-    let peakRss = procfs.kbFieldBytes(statusAfter, 'VmHWM');
-    if (peakRss === null) peakRss = usageAfter.maxRSS * 1024; // ru_maxrss: kB, never reset
+    let hwmAfter = procfs.kbFieldBytes(statusAfter, 'VmHWM');
+    if (hwmAfter === null) hwmAfter = usageAfter.maxRSS * 1024; // ru_maxrss: kB, never reset
+    // The exact VmRSS of the same read: the peak is never below it nor below the baseline.
+    const peakRss = procfs.peakRss(hwmAfter, baselineRss, procfs.kbFieldBytes(statusAfter, 'VmRSS'));
     const vmPeak = procfs.kbFieldBytes(statusAfter, 'VmPeak');
     const cgroupPeak = cgroup.readPeakBytes();
     const runtime = runtimeMemory(gcBeforeWindow);
 
     await workload.close();
-    const notes = workload.notes();
     workload = null;
+    // Every figure of the window is read. The window's tasks are garbage now; collecting them before
+    // the statistics allocate their scratch array keeps the work after the window from adding to the
+    // process's max RSS and the cgroup peak (runners/README.md, "Runner bookkeeping").
+    collectGarbage();
 
     const totalMs = nsToMs(windowEnd - windowStart);
-    const concurrency = concurrencyBlock(stamps, windowStart);
+    const waitNs = WAITING_WORKLOADS.has(options.workload) ? waitNsOf(options.ioMs) : null;
+    const { latency, concurrency, wakeup } = statisticsOfStamps(stamps, windowStart, waitNs);
     return {
       startedAt,
       totalMs,
       throughputPerS: totalMs > 0 ? n / (totalMs / 1000) : null,
-      latency: latencyBlock(stamps, n),
+      latency,
       memory: {
         baseline_rss_bytes: baselineRss,
         peak_rss_bytes: peakRss,
@@ -133,6 +137,9 @@ async function measure(options) {
         vm_peak_bytes: vmPeak,
         cgroup_peak_bytes: cgroupPeak,
         runtime,
+        // worker_threads are threads of this one process: its own peak covers them.
+        processes: { count: 1, peak_rss_sum_bytes: peakRss },
+        cgroup_baseline_bytes: cgroupBaseline,
       },
       cpu: {
         user_s: Math.max(0, usageAfter.userCPUTime - usageBefore.userCPUTime) / 1e6,
@@ -145,10 +152,13 @@ async function measure(options) {
       },
       concurrency,
       checksum: outcome.checksum,
-      notes,
+      wakeup,
+      // Read last: the workers were reaped, and the whole run's CPU is in.
+      checks: readChecks(swapBefore, swapAfter),
     };
   } catch (error) {
-    throw new RunFailure(error, startedAt);
+    // Before `finally` terminates the workers that did start: the state that failed.
+    throw new RunFailure(error, startedAt, readAtFailure());
   } finally {
     if (workload !== null) {
       try {
@@ -160,4 +170,4 @@ async function measure(options) {
   }
 }
 
-module.exports = { RunFailure, latencyBlock, measure, nsToMs };
+module.exports = { RunFailure, measure, nsToMs };

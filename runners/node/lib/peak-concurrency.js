@@ -24,8 +24,18 @@ function peakOverlap(begins, ends) {
   }
   if (n === 0) return 0;
   // Typed-array sort is numeric (a plain Array's default sort would compare strings).
-  const sortedBegins = BigUint64Array.from(begins).sort();
-  const sortedEnds = BigUint64Array.from(ends).sort();
+  return peakOverlapSorted(BigUint64Array.from(begins).sort(), BigUint64Array.from(ends).sort());
+}
+
+/**
+ * peakOverlap over begins and ends that are each already sorted ascending (the pairing of a begin
+ * with its end no longer matters for the peak). The runner sorts its stamp arrays in place after
+ * the window and calls this, so that no copy of them is made.
+ */
+function peakOverlapSorted(sortedBegins, sortedEnds) {
+  const n = sortedBegins.length;
+  if (sortedEnds.length !== n) throw new RangeError(`${n} begins but ${sortedEnds.length} ends`);
+  if (n === 0) return 0;
   let running = 0;
   let peak = 0;
   let ended = 0;
@@ -74,4 +84,4 @@ function concurrencyBlock(stamps, windowStart) {
   };
 }
 
-module.exports = { concurrencyBlock, peakOverlap, submitMs };
+module.exports = { concurrencyBlock, peakOverlap, peakOverlapSorted, submitMs };

@@ -57,8 +57,9 @@ function loadSchema() {
   return composeSchema(JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')), loadContract());
 }
 
-function runRunner(args, { timeoutMs = 120000 } = {}) {
-  const child = spawnSync(process.execPath, [RUNNER, ...args], {
+/** Runs runner.js with `args`; with `raw`, `args` is the whole node command line (flags, script, args). */
+function runRunner(args, { timeoutMs = 120000, raw = false } = {}) {
+  const child = spawnSync(process.execPath, raw ? args : [RUNNER, ...args], {
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,

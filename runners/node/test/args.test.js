@@ -43,6 +43,8 @@ const BAD = [
   { args: ['--workload', 'cpu', '--approach', 'worker_threads', '--workers', '0'], names: '--workers' },
   { args: ['--approach', 'async', '--payload-bytes', 'x'], names: '--payload-bytes' },
   { args: ['--approach', 'async', '--repeat', '-1'], names: '--repeat' },
+  { args: ['--workload', 'cpu-loop', '--approach', 'worker_threads', '--loop-bytes', '0'], names: '--loop-bytes' },
+  { args: ['--workload', 'cpu-loop', '--approach', 'async'], names: '--approach' },
   { args: ['--approach', 'async', '--pool-size', '0'], names: '--pool-size' },
   { args: ['--approach', 'async', '--frobnicate', '1'], names: '--frobnicate' },
   { args: ['--approach', 'async', 'stray'], names: 'stray' },

@@ -137,12 +137,52 @@ test('the shared cgroup vector file has cases', () => {
   assert.ok(VECTORS.cases.length >= 10);
 });
 
+// Every expected key of the vectors, and the reader of the runner's that produces it.
+const READERS = {
+  version: (roots) => cgroup.readLimits(roots).version,
+  cpu_quota_cores: (roots) => cgroup.readLimits(roots).cpu_quota_cores,
+  cpuset: (roots) => cgroup.readLimits(roots).cpuset,
+  memory_limit_bytes: (roots) => cgroup.readLimits(roots).memory_limit_bytes,
+  cgroup_peak_bytes: (roots) => cgroup.readPeakBytes(roots),
+  cgroup_usage_bytes: (roots) => cgroup.readUsageBytes(roots),
+  cpu_usage_s: (roots) => cgroup.readCpuChecks(roots).cpu_usage_s,
+  throttled_periods: (roots) => cgroup.readCpuChecks(roots).throttled_periods,
+  throttled_s: (roots) => cgroup.readCpuChecks(roots).throttled_s,
+  pids_current: (roots) => cgroup.readPids(roots).pids_current,
+  pids_max: (roots) => cgroup.readPids(roots).pids_max,
+};
+
+test('every key the cgroup vectors expect has a reader here, and every reader is exercised', () => {
+  const expectedKeys = new Set(VECTORS.cases.flatMap((vector) => Object.keys(vector.expected)));
+  assert.deepEqual([...expectedKeys].sort(), Object.keys(READERS).sort());
+});
+
 for (const vector of VECTORS.cases) {
   test(`cgroup vector: ${vector.name}`, (t) => {
     const { roots, cleanup } = fakeTree(vector.proc_self_cgroup, vector.files);
     t.after(cleanup);
-    const { cgroup_peak_bytes: peak, ...limits } = vector.expected;
-    assert.deepEqual(cgroup.readLimits(roots), limits);
-    assert.equal(cgroup.readPeakBytes(roots), peak);
+    const got = Object.fromEntries(Object.keys(vector.expected).map((key) => [key, READERS[key](roots)]));
+    assert.deepEqual(got, vector.expected);
+    // readLimits is environment.cgroup: exactly its four keys.
+    const { version, cpu_quota_cores: quota, cpuset, memory_limit_bytes: limit } = vector.expected;
+    assert.deepEqual(cgroup.readLimits(roots),
+      { version, cpu_quota_cores: quota, cpuset, memory_limit_bytes: limit });
+    assert.equal(cgroup.readMemoryLimit(roots), limit);
   });
 }
+
+test('parseKeyedCounts: integer rows only', () => {
+  assert.deepEqual([...cgroup.parseKeyedCounts('usage_usec 12\nnr_throttled 3\nweird x\n\n')],
+    [['usage_usec', 12n], ['nr_throttled', 3n]]);
+});
+
+test('a cpu.stat without throttling keys (v2 without the cpu controller) gives null, not 0', (t) => {
+  const { roots, cleanup } = fakeTree('0::/run5\n', {
+    'cgroup.controllers': 'memory\n',
+    'run5/cpu.stat': 'usage_usec 2500000\nuser_usec 1\nsystem_usec 2\n',
+  });
+  t.after(cleanup);
+  assert.deepEqual(cgroup.readCpuChecks(roots), { cpu_usage_s: 2.5, throttled_periods: null, throttled_s: null });
+  assert.deepEqual(cgroup.readPids(roots), { pids_current: null, pids_max: null });
+  assert.equal(cgroup.readUsageBytes(roots), null);
+});

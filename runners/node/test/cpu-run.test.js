@@ -4,7 +4,10 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { validate } = require('../test-support/schema-subset');
-const { loadSchema, runJson } = require('../test-support/run-runner');
+const path = require('node:path');
+const { RUNNER, loadSchema, runJson } = require('../test-support/run-runner');
+
+const WORKER_INIT_FAILS = path.join(__dirname, '..', 'test-support', 'worker-init-fails.js');
 
 const schema = loadSchema(); // result.schema.json composed with the contract
 
@@ -44,7 +47,26 @@ test('cpu worker_threads run: checksum, schema, bounds', () => {
   // The last submission is inside the window.
   const submitMs = doc.concurrency.submit_ms;
   assert.ok(submitMs >= 0 && submitMs <= doc.total_ms, `0 <= submit_ms ${submitMs} <= total_ms ${doc.total_ms}`);
+  // No wait in a cpu task: no wake-up error.
+  assert.equal(doc.wakeup_ms, null);
+  // worker_threads are threads of this one process: one VmHWM, its own.
+  assert.deepEqual(doc.memory.processes, { count: 1, peak_rss_sum_bytes: doc.memory.peak_rss_bytes });
+  // Whole-process CPU since start-up (the workers' threads included) covers the window's.
+  assert.ok(doc.checks.process_cpu_s >= doc.cpu.user_s + doc.cpu.system_s,
+    `process_cpu_s ${doc.checks.process_cpu_s} >= window ${doc.cpu.user_s + doc.cpu.system_s}`);
 });
+
+/** error.at_failure as read on Linux: counts of a live process and the kernel's limits. */
+function assertAtFailure(atFailure) {
+  assert.ok(atFailure !== undefined, 'error.at_failure is present');
+  if (process.platform !== 'linux') return;
+  assert.ok(atFailure.threads >= 2, `threads ${atFailure.threads}`);
+  assert.ok(atFailure.memory_maps >= 1, `memory_maps ${atFailure.memory_maps}`);
+  assert.ok(atFailure.rss_bytes > 0);
+  for (const key of ['pid_max', 'threads_max', 'max_map_count']) {
+    assert.ok(atFailure.limits[key] >= 1, `limits.${key} ${atFailure.limits[key]}`);
+  }
+}
 
 test('checksum differs with the payload (not a constant)', () => {
   const { doc } = runJson(['--workload', 'cpu', '--approach', 'worker_threads',
@@ -65,4 +87,20 @@ test('a task that cannot allocate its input: status error, exit 1, schema-valid'
   assert.match(doc.error.message, /Buffer limit/);
   assert.equal(doc.total_ms, null);
   assert.equal(Object.prototype.hasOwnProperty.call(doc, 'concurrency'), false, 'no concurrency block');
+  assertAtFailure(doc.error.at_failure);
+});
+
+test('a worker that cannot start: resource_exhausted with at_failure, read before the pool is torn down', () => {
+  // test-support/worker-init-fails.js: the third Worker fails as pthread_create does under a pids limit.
+  const { status, doc, stderr } = runJson(['--require', WORKER_INIT_FAILS, RUNNER, '--workload', 'cpu',
+    '--approach', 'worker_threads', '--tasks', '10', '--repeat', '10', '--workers', '4'], { raw: true });
+  assert.equal(status, 1, stderr);
+  assert.deepEqual(validate(schema, doc), []);
+  assert.equal(doc.error.kind, 'resource_exhausted');
+  assert.match(doc.error.message, /ERR_WORKER_INIT_FAILED/);
+  assertAtFailure(doc.error.at_failure);
+  if (process.platform === 'linux') {
+    // The two workers that did start were still running: their threads are in the count.
+    assert.ok(doc.error.at_failure.threads >= 3, `threads ${doc.error.at_failure.threads}`);
+  }
 });

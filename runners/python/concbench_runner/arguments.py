@@ -10,8 +10,7 @@ import argparse
 import math
 import re
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -20,20 +19,35 @@ PROG = "runner"
 # What this runner implements, per workload; the contract test checks it against this language's
 # approaches in schema/runner_contract.json, both ways.
 APPROACHES_BY_WORKLOAD: dict[str, tuple[str, ...]] = {
-    "io": ("threading", "asyncio", "threadpool"),
+    "io": ("threading", "asyncio", "threadpool", "uvloop"),
     "cpu": ("threading", "asyncio", "multiprocessing"),
+    "cpu-loop": ("threading", "asyncio", "multiprocessing"),
+    "mixed": ("threading", "asyncio", "threadpool", "asyncio-processpool", "asyncio-to-thread"),
 }
-ALL_APPROACHES = ("threading", "asyncio", "threadpool", "multiprocessing")
+WORKLOADS = tuple(APPROACHES_BY_WORKLOAD)
+ALL_APPROACHES = (
+    "threading",
+    "asyncio",
+    "threadpool",
+    "multiprocessing",
+    "asyncio-processpool",
+    "asyncio-to-thread",
+    "uvloop",
+)
+# The approaches whose pool each option sizes (the contract's sized_by); the option is null for the others.
+POOL_SIZE_APPROACHES = ("threadpool",)
+WORKERS_APPROACHES = ("multiprocessing", "asyncio-processpool")
 # The contract's exit_codes.usage; the other two codes live with main() in cli.py.
 EXIT_USAGE = 2
 
 
-@dataclass(frozen=True)
-class BenchmarkConfig:
+class BenchmarkConfig(NamedTuple):
     """One run's parameters, validated.
 
     Every field after workload and approach is an option of schema/runner_contract.json, under the
-    contract's own name, so the contract test can look each one up by that name.
+    contract's own name, so the contract test can look each one up by that name. A NamedTuple rather
+    than a dataclass: dataclasses imports inspect (~1 MB with ast and dis) into every run, and the
+    runner's whole process is compared with a bare program (runners/README.md, "Runner bookkeeping").
     """
 
     workload: str
@@ -44,6 +58,7 @@ class BenchmarkConfig:
     workers: int
     payload_bytes: int
     repeat: int
+    loop_bytes: int
 
 
 def positive_integer(text: str) -> int:
@@ -94,17 +109,22 @@ def build_parser() -> OneLineArgumentParser:
             "concbench-poly Python runner: runs one workload with one concurrency model and prints "
             "one JSON result document (schema/result.schema.json) on stdout."
         ),
-        epilog="io approaches: threading, asyncio, threadpool; cpu approaches: threading, asyncio, "
-        "multiprocessing. Exit codes: 0 ok, 1 the run failed (JSON still printed), 2 usage error.",
+        epilog="io approaches: threading, asyncio, threadpool, uvloop (asyncio on uvloop's event loop, where "
+        "uvloop is installed); cpu and cpu-loop approaches: threading, "
+        "asyncio, multiprocessing; mixed approaches: threading, asyncio, threadpool, asyncio-processpool, "
+        "asyncio-to-thread. Exit codes: 0 ok, 1 the run failed (JSON still printed), 2 usage error.",
     )
-    parser.add_argument("--workload", choices=("io", "cpu"), default="io", help="io (default) or cpu")
+    parser.add_argument("--workload", choices=WORKLOADS, default="io", help="io (default), cpu, cpu-loop or mixed")
     parser.add_argument("--approach", choices=ALL_APPROACHES, required=True, help="concurrency model")
     parser.add_argument("--tasks", type=positive_integer, default=1000, help="number of tasks (1000)")
-    parser.add_argument("--io-ms", type=positive_number, default=10.0, help="io: wait per task in ms (10)")
+    parser.add_argument("--io-ms", type=positive_number, default=10.0, help="io, mixed: wait per task in ms (10)")
     parser.add_argument("--pool-size", type=positive_integer, default=50, help="threadpool: threads (50)")
-    parser.add_argument("--workers", type=positive_integer, default=4, help="multiprocessing: workers (4)")
+    parser.add_argument("--workers", type=positive_integer, default=4, help="process pools: workers (4)")
     parser.add_argument("--payload-bytes", type=positive_integer, default=64, help="cpu: base payload (64)")
     parser.add_argument("--repeat", type=positive_integer, default=10000, help="cpu: repetitions (10000)")
+    parser.add_argument(
+        "--loop-bytes", type=positive_integer, default=16384, help="cpu-loop, mixed: bytes hashed per task (16384)"
+    )
     return parser
 
 
@@ -128,4 +148,17 @@ def parse_arguments(argv: list[str] | None = None) -> BenchmarkConfig:
         workers=namespace.workers,
         payload_bytes=namespace.payload_bytes,
         repeat=namespace.repeat,
+        loop_bytes=namespace.loop_bytes,
     )
+
+
+def refuse_unavailable(config: BenchmarkConfig) -> None:
+    """A usage error (one stderr line, exit 2) for an approach the contract lists but this interpreter
+    cannot run: uvloop where it is not installed, or where the GIL is off. parse_arguments accepts
+    every approach of the contract; this is the check against the interpreter itself."""
+    if config.approach == "uvloop":
+        from concbench_runner.event_loops import uvloop_unavailable
+
+        reason = uvloop_unavailable()
+        if reason is not None:
+            build_parser().error(f"--approach: {reason}")

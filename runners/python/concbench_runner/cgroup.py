@@ -1,4 +1,4 @@
-"""The runner's own cgroup (v1 or v2): its memory peak and the limits it imposes.
+"""The runner's own cgroup (v1 or v2): its memory peak and usage, its CPU time, and the limits it imposes.
 
 Own-cgroup resolution (runners/README.md, "Memory" step 5):
 - the path comes from /proc/self/cgroup (v2: the "0::PATH" line; v1: the line naming the controller);
@@ -12,9 +12,8 @@ Own-cgroup resolution (runners/README.md, "Memory" step 5):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 MOUNT_ROOT = Path("/sys/fs/cgroup")
 SELF_CGROUP = Path("/proc/self/cgroup")
@@ -50,12 +49,11 @@ def detect_version(mount_root: Path = MOUNT_ROOT) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class OwnCgroup:
+class OwnCgroup(NamedTuple):
     """Where the runner's own cgroup files are, for each controller."""
 
     version: int | None
-    memberships: dict[str, str] = field(default_factory=dict)
+    memberships: dict[str, str]
     mount_root: Path = MOUNT_ROOT
 
     def directory(self, controller: str) -> Path | None:
@@ -98,7 +96,7 @@ class OwnCgroup:
             return None
         try:
             return (directory / name).read_text(encoding="ascii", errors="replace").strip()
-        except OSError:
+        except (OSError, MemoryError):
             return None
 
     def read_int(self, controller: str, name: str) -> int | None:
@@ -115,7 +113,7 @@ def locate_own_cgroup(mount_root: Path = MOUNT_ROOT, self_cgroup: Path = SELF_CG
     """Resolve the runner's own cgroup from /proc/self/cgroup and the cgroup mount."""
     try:
         text = self_cgroup.read_text(encoding="ascii", errors="replace")
-    except OSError:
+    except (OSError, MemoryError):
         text = ""
     return OwnCgroup(detect_version(mount_root), parse_memberships(text), mount_root)
 
@@ -134,6 +132,65 @@ def memory_limit_bytes(own: OwnCgroup) -> int | None:
     if value is None or value < 0 or value >= UNLIMITED_BYTES:
         return None
     return value
+
+
+def memory_usage_bytes(own: OwnCgroup) -> int | None:
+    """v2 memory.current, v1 memory.usage_in_bytes: what the own memory cgroup holds right now."""
+    name = "memory.current" if own.version == 2 else "memory.usage_in_bytes"
+    value = own.read_int("memory", name)
+    return value if value is not None and value >= 0 else None
+
+
+def cpu_stat(own: OwnCgroup) -> dict[str, int]:
+    """The own cgroup's cpu.stat as {key: value} (v1 through the cpu controller); empty when unreadable."""
+    counters: dict[str, int] = {}
+    for line in (own.read("cpu", "cpu.stat") or "").splitlines():
+        fields = line.split()
+        if len(fields) == 2 and fields[1].isdigit():
+            counters[fields[0]] = int(fields[1])
+    return counters
+
+
+def cpu_usage_s(own: OwnCgroup) -> float | None:
+    """CPU time of the own cgroup over its life: v2 cpu.stat usage_usec / 1e6, v1 cpuacct.usage / 1e9.
+
+    v1 reads it through the cpuacct controller, which may be co-mounted as cpu,cpuacct or mounted alone.
+    """
+    if own.version == 2:
+        usec = cpu_stat(own).get("usage_usec")
+        return None if usec is None else usec / 1_000_000
+    if own.version == 1:
+        nsec = own.read_int("cpuacct", "cpuacct.usage")
+        return None if nsec is None or nsec < 0 else nsec / 1_000_000_000
+    return None
+
+
+def throttled_periods(own: OwnCgroup) -> int | None:
+    """CFS periods in which the own cgroup was throttled (cpu.stat nr_throttled)."""
+    return cpu_stat(own).get("nr_throttled") if own.version in (1, 2) else None
+
+
+def throttled_s(own: OwnCgroup) -> float | None:
+    """Time the own cgroup was throttled: v2 cpu.stat throttled_usec / 1e6, v1 throttled_time / 1e9."""
+    if own.version == 2:
+        usec = cpu_stat(own).get("throttled_usec")
+        return None if usec is None else usec / 1_000_000
+    if own.version == 1:
+        nsec = cpu_stat(own).get("throttled_time")
+        return None if nsec is None else nsec / 1_000_000_000
+    return None
+
+
+def pids_current(own: OwnCgroup) -> int | None:
+    """Tasks (processes and threads) in the own pids cgroup: pids.current."""
+    value = own.read_int("pids", "pids.current")
+    return value if value is not None and value >= 0 else None
+
+
+def pids_max(own: OwnCgroup) -> int | None:
+    """The own pids cgroup's pids.max; None when it is "max" (unlimited) or unreadable."""
+    value = own.read_int("pids", "pids.max")  # "max" does not parse: None
+    return value if value is not None and value >= 0 else None
 
 
 def cpu_quota_cores(own: OwnCgroup) -> float | None:

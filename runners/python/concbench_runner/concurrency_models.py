@@ -1,26 +1,38 @@
-"""The three in-process ways of running N tasks: a thread per task, a thread pool, asyncio tasks.
+"""The three in-process ways of running N tasks: a thread per task, a thread pool, asyncio tasks, on
+asyncio's own event loop or on another (uvloop's), plus start_default_executor, which readies the
+executor behind asyncio.to_thread before the window.
 
 Each driver stamps `submitted` just before it asks for a task (Thread() + start / executor.submit /
 asyncio.create_task); the task body stamps `started` and `finished` itself. The drivers open the
 measurement window right before the first submission and close it once every task has completed.
+asyncio tasks are named by their number, str(index), in place of asyncio's own "Task-N": a task can
+find its stamps from its own name instead of holding its index (io_workload.AsyncWaits).
 
 If a submission fails (a thread cannot start, memory runs out...), the driver stops submitting,
-waits for the tasks already submitted and raises SubmissionStopped. A task that raises makes the
-run fail with TaskFailed once all tasks are done.
+reads error.at_failure (the counts of the state that failed), then waits for the tasks already
+submitted and raises SubmissionStopped. A task that raises makes the run fail with TaskFailed once
+all tasks are done.
+
+asyncio and concurrent.futures are imported by the approaches that use them only: the runner's whole
+process is what is compared with a bare program of the same task shape, and a thread-per-task run has
+no use for asyncio's ~8 MB of modules and libraries (ssl).
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from concbench_runner.failures import SubmissionStopped, TaskFailed
+from concbench_runner.failure_state import collect_at_failure
+from concbench_runner.failures import SubmissionStopped, TaskFailed, describe, report_on_stderr
 from concbench_runner.measurement_window import MeasurementWindow
 from concbench_runner.task_timing import TaskTimes
+
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 TaskBody = Callable[[int], None]
 CoroutineFactory = Callable[[int], Coroutine[Any, Any, None]]
@@ -42,7 +54,7 @@ def run_thread_per_task(times: TaskTimes, body: TaskBody, window: MeasurementWin
         except BaseException as exc:
             failures.append((index, exc))
 
-    tasks = len(times.submitted)
+    tasks = len(times)
     threads: list[threading.Thread] = []
     submitted = times.submitted
     clock = time.perf_counter_ns
@@ -55,9 +67,10 @@ def run_thread_per_task(times: TaskTimes, body: TaskBody, window: MeasurementWin
             thread.start()
             threads.append(thread)
     except Exception as exc:
+        at_failure = collect_at_failure()  # before joining: the threads that did start are still alive
         for thread in threads:
             thread.join()
-        raise SubmissionStopped(exc, len(threads)) from exc
+        raise SubmissionStopped(exc, len(threads), at_failure=at_failure) from exc
     window.mark_last_submission()
     for thread in threads:
         thread.join()
@@ -73,7 +86,9 @@ def run_thread_pool(times: TaskTimes, body: TaskBody, pool_size: int, window: Me
     multiprocessing and Node worker_threads pools start their workers, so the window holds the
     submissions and the tasks, not the pool's construction.
     """
-    tasks = len(times.submitted)
+    from concurrent.futures import ThreadPoolExecutor
+
+    tasks = len(times)
     submitted = times.submitted
     clock = time.perf_counter_ns
     futures: list[Future[None]] = []
@@ -86,8 +101,9 @@ def run_thread_pool(times: TaskTimes, body: TaskBody, pool_size: int, window: Me
                 submitted[index] = clock()
                 futures.append(executor.submit(body, index))
         except Exception as exc:
+            at_failure = collect_at_failure()
             executor.shutdown(wait=True)
-            raise SubmissionStopped(exc, len(futures)) from exc
+            raise SubmissionStopped(exc, len(futures), at_failure=at_failure) from exc
         window.mark_last_submission()
         failures = [future.exception() for future in futures]
         window.close()
@@ -116,21 +132,48 @@ def _start_pool_threads(executor: ThreadPoolExecutor, pool_size: int) -> None:
         for _ in range(pool_size):
             warm_up.append(executor.submit(barrier.wait))
     except Exception as exc:
+        at_failure = collect_at_failure()
         barrier.abort()  # releases the threads already waiting, so shutdown() can join them
         executor.shutdown(wait=True)
-        raise SubmissionStopped(exc, 0, f"starting pool thread {len(warm_up) + 1} of {pool_size}") from exc
+        doing = f"starting pool thread {len(warm_up) + 1} of {pool_size}"
+        raise SubmissionStopped(exc, 0, doing, at_failure) from exc
     barrier.wait(timeout=POOL_START_TIMEOUT_S)
     for future in warm_up:
         future.result()
 
 
-def run_asyncio_tasks(times: TaskTimes, make_coroutine: CoroutineFactory, window: MeasurementWindow) -> None:
-    """One asyncio task per task on a fresh event loop (asyncio.run), gathered at the end."""
-    asyncio.run(_gather_tasks(times, make_coroutine, window))
+def run_asyncio_tasks(
+    times: TaskTimes,
+    make_coroutine: CoroutineFactory,
+    window: MeasurementWindow,
+    prepare: Callable[[asyncio.AbstractEventLoop], None] | None = None,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+) -> None:
+    """One asyncio task per task on a fresh event loop, gathered at the end.
+
+    prepare: called on the running loop before the window opens (e.g. start_default_executor).
+    loop_factory: the event loop to run on (uvloop.new_event_loop); None: asyncio's own, as
+    asyncio.run(), which is this same Runner without a factory.
+    """
+    import asyncio
+
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(_gather_tasks(times, make_coroutine, window, prepare))
 
 
-async def _gather_tasks(times: TaskTimes, make_coroutine: CoroutineFactory, window: MeasurementWindow) -> None:
-    tasks = len(times.submitted)
+async def _gather_tasks(
+    times: TaskTimes,
+    make_coroutine: CoroutineFactory,
+    window: MeasurementWindow,
+    prepare: Callable[[asyncio.AbstractEventLoop], None] | None,
+) -> None:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_report_loop_error)
+    if prepare is not None:
+        prepare(loop)
+    tasks = len(times)
     submitted = times.submitted
     clock = time.perf_counter_ns
     create_task = asyncio.create_task
@@ -141,16 +184,50 @@ async def _gather_tasks(times: TaskTimes, make_coroutine: CoroutineFactory, wind
             submitted[index] = clock()
             coroutine = make_coroutine(index)
             try:
-                pending.append(create_task(coroutine))
+                pending.append(create_task(coroutine, name=str(index)))
             except BaseException:
                 coroutine.close()
                 raise
     except Exception as exc:
+        at_failure = collect_at_failure()  # before the tasks already created run to their end
         await asyncio.gather(*pending, return_exceptions=True)
-        raise SubmissionStopped(exc, len(pending)) from exc
+        raise SubmissionStopped(exc, len(pending), at_failure=at_failure) from exc
     window.mark_last_submission()
-    outcomes = await asyncio.gather(*pending, return_exceptions=True)
+    # As `await asyncio.gather(*[...])` does: the list becomes the call's tuple and is freed before the
+    # call, the tuple once gather() returns. From then on only the gathering future holds the tasks,
+    # and no list of the runner's own is alive while they wait.
+    created = tuple(pending)
+    del pending
+    gathering = asyncio.gather(*created, return_exceptions=True)
+    del created
+    outcomes = await gathering
     window.close()
     for index, outcome in enumerate(outcomes):
         if isinstance(outcome, BaseException):
             raise TaskFailed(index, outcome)
+
+
+def start_default_executor(loop: asyncio.AbstractEventLoop) -> int:
+    """Give the loop the default executor asyncio would create at its first run_in_executor(None, ...)
+    (what asyncio.to_thread uses), and start all its threads now, before the window; returns their number.
+
+    asyncio creates it lazily as ThreadPoolExecutor(thread_name_prefix="asyncio"), whose threads start
+    one per submission (_start_pool_threads): left alone, the window's first to_thread calls would pay
+    for the executor's construction and its thread starts, which the threadpool approach keeps out of
+    the window. The same executor, made early: its size is still ThreadPoolExecutor's default,
+    min(32, cpu_count + 4).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    executor = ThreadPoolExecutor(thread_name_prefix="asyncio")
+    loop.set_default_executor(executor)
+    threads = executor._max_workers
+    _start_pool_threads(executor, threads)
+    return threads
+
+
+def _report_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The event loop's exception handler: one stderr line instead of a logged traceback."""
+    exception = context.get("exception")
+    detail = f": {describe(exception)}" if isinstance(exception, BaseException) else ""
+    report_on_stderr(f"runner: asyncio: {context.get('message', 'error in the event loop')}{detail}\n")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import errno
-from concurrent.futures.process import BrokenProcessPool
-from typing import Literal, get_args
+import sys
+from typing import Any, Literal, get_args
 
 # Every error.kind this runner can produce. A Literal, so that mypy --strict refuses any other string
 # from classify() or error_document(); tests/test_python_runner_contract.py checks each one against
@@ -17,22 +17,36 @@ RESOURCE_ERRNOS = frozenset({errno.EAGAIN, errno.EMFILE, errno.ENFILE, errno.ENO
 
 
 class SubmissionStopped(Exception):
-    """Submitting tasks failed part-way; the tasks already started have been waited for."""
+    """Submitting tasks failed part-way; the tasks already started have been waited for.
 
-    def __init__(self, cause: BaseException, started: int, while_doing: str = "") -> None:
+    at_failure: error.at_failure, read where the submission stopped, before those tasks were waited for.
+    """
+
+    def __init__(
+        self, cause: BaseException, started: int, while_doing: str = "", at_failure: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{describe(cause)} (after {started} tasks)")
         self.cause = cause
         self.started = started
         self.while_doing = while_doing
+        self.at_failure = at_failure
 
 
 class TaskFailed(Exception):
-    """A task raised instead of completing."""
+    """A task raised instead of completing (at_failure: error.at_failure, when read where it was seen)."""
 
-    def __init__(self, index: int, cause: BaseException) -> None:
+    def __init__(self, index: int, cause: BaseException, at_failure: dict[str, Any] | None = None) -> None:
         super().__init__(f"task {index} failed: {describe(cause)}")
         self.index = index
         self.cause = cause
+        self.at_failure = at_failure
+
+
+def _is_broken_process_pool(exc: BaseException) -> bool:
+    """isinstance(exc, BrokenProcessPool), without importing multiprocessing into runs that never use it."""
+    module = sys.modules.get("concurrent.futures.process")
+    broken: type[BaseException] | None = getattr(module, "BrokenProcessPool", None)
+    return broken is not None and isinstance(exc, broken)
 
 
 def classify(exc: BaseException) -> ErrorKind:
@@ -49,7 +63,7 @@ def classify(exc: BaseException) -> ErrorKind:
         return "internal"
     if isinstance(exc, RuntimeError) and THREAD_START_FAILURE in str(exc):
         return "resource_exhausted"
-    if isinstance(exc, BrokenProcessPool):
+    if _is_broken_process_pool(exc):
         # A worker was killed (most often by the OOM killer); the parent only sees it vanish.
         return "resource_exhausted"
     return "internal"
@@ -69,3 +83,12 @@ def stopped_message(stop: SubmissionStopped, tasks: int) -> str:
     """E.g. "can't start new thread (after 9873 of 100000 tasks)"."""
     context = f" while {stop.while_doing}" if stop.while_doing else ""
     return f"{describe(stop.cause)}{context} (after {stop.started} of {tasks} tasks)"
+
+
+def report_on_stderr(text: str) -> None:
+    """Diagnostics for stderr; losing them (no memory, closed stream) must not lose the document."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (MemoryError, OSError, ValueError):
+        pass

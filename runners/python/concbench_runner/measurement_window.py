@@ -1,9 +1,10 @@
 """The timed window and everything measured around it (runners/README.md, "Measurement rules").
 
-Before the window: gc.collect(), VmHWM reset, baseline VmRSS, Threads, getrusage. Inside it: only
-the tasks, their timestamps and one Threads read right after the last submission. After it:
-getrusage, VmHWM/VmPeak, Threads, then (once the approach has torn down and reaped its workers)
-RUSAGE_CHILDREN, the cgroup peak and the runtime's own view.
+Before the window: gc.collect(), VmHWM reset, baseline VmRSS, Threads, the own cgroup's memory usage,
+/proc/vmstat swap counters, getrusage. Inside it: only the tasks, their timestamps and one Threads read
+right after the last submission. After it: getrusage, VmHWM/VmPeak, Threads, swap counters, then (once
+the approach has torn down and reaped its workers) RUSAGE_CHILDREN, the cgroup peak, the checks and the
+runtime's own view.
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ import resource
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any
 
 from concbench_runner import cgroup, procfs
-from concbench_runner.task_timing import NS_PER_MS
+from concbench_runner.percentiles import NS_PER_MS
 
 
 def utc_timestamp() -> str:
-    """Current UTC wall-clock time, RFC 3339 with a Z suffix."""
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    """Current UTC wall-clock time, RFC 3339 with microseconds and a Z suffix (time only, no datetime)."""
+    seconds, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{nanoseconds // 1000:06d}Z"
 
 
 def _usage_delta(before: resource.struct_rusage, after: resource.struct_rusage) -> dict[str, float]:
@@ -41,6 +43,9 @@ class MeasurementWindow:
         self.started_at: str | None = None
         self.hwm_reset = False
         self.baseline_rss_bytes: int | None = None
+        self.cgroup_baseline_bytes: int | None = None
+        # The runner's own cgroup, resolved once, before anything is measured.
+        self.own_cgroup = cgroup.locate_own_cgroup()
         self.opened_ns: int | None = None
         self.closed_ns: int | None = None
         self._threads_seen: list[int] = []
@@ -48,6 +53,8 @@ class MeasurementWindow:
         self._children_before: resource.struct_rusage | None = None
         self._self_after: resource.struct_rusage | None = None
         self._status_after: dict[str, str] = {}
+        self._swap_before: tuple[int | None, int | None] = (None, None)
+        self._swap_after: tuple[int | None, int | None] = (None, None)
 
     @property
     def is_open(self) -> bool:
@@ -60,6 +67,8 @@ class MeasurementWindow:
         status = procfs.read_status()
         self.baseline_rss_bytes = procfs.field_bytes(status, "VmRSS")
         self._record_threads(procfs.field_int(status, "Threads"))
+        self.cgroup_baseline_bytes = cgroup.memory_usage_bytes(self.own_cgroup)
+        self._swap_before = procfs.swap_pages()
         self._children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         self._self_before = resource.getrusage(resource.RUSAGE_SELF)
         self.started_at = utc_timestamp()
@@ -75,6 +84,7 @@ class MeasurementWindow:
         self._self_after = resource.getrusage(resource.RUSAGE_SELF)
         self._status_after = procfs.read_status()
         self._record_threads(procfs.field_int(self._status_after, "Threads"))
+        self._swap_after = procfs.swap_pages()
 
     def _record_threads(self, count: int | None) -> None:
         if count is not None:
@@ -112,12 +122,15 @@ class MeasurementWindow:
         }
 
     def memory_document(
-        self, tasks: int, worker_peak_rss_bytes: int = 0, runtime_details: dict[str, Any] | None = None
+        self, tasks: int, worker_peak_rss_bytes: Sequence[int] = (), runtime_details: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """memory block: VmRSS baseline, VmHWM peak (plus workers'), VmPeak, cgroup peak, runtime view."""
+        """memory block: VmRSS baseline, the own VmHWM peak (procfs.peak_rss: never below an exact VmRSS
+        reading), every process's VmHWM summed, VmPeak, the cgroup baseline and peak, the runtime's view.
+        worker_peak_rss_bytes: one VmHWM per worker process."""
         baseline = self.baseline_rss_bytes or 0
-        own_peak = procfs.field_bytes(self._status_after, "VmHWM") or 0
-        peak = own_peak + worker_peak_rss_bytes
+        # VmHWM and VmRSS come from the same read of /proc/self/status, right after the window closed.
+        after = self._status_after
+        peak = procfs.peak_rss(procfs.field_bytes(after, "VmHWM"), baseline, procfs.field_bytes(after, "VmRSS"))
         runtime_view: dict[str, Any] = {
             "gc_counts": list(gc.get_count()),
             "gc_collections": [generation["collections"] for generation in gc.get_stats()],
@@ -132,9 +145,40 @@ class MeasurementWindow:
             "per_task_bytes": (peak - baseline) / tasks,
             "hwm_reset": self.hwm_reset,
             "vm_peak_bytes": procfs.field_bytes(self._status_after, "VmPeak"),
-            "cgroup_peak_bytes": cgroup.memory_peak_bytes(cgroup.locate_own_cgroup()),
+            "cgroup_peak_bytes": cgroup.memory_peak_bytes(self.own_cgroup),
             "runtime": runtime_view,
+            "processes": {
+                "count": 1 + len(worker_peak_rss_bytes),
+                "peak_rss_sum_bytes": peak + sum(worker_peak_rss_bytes),
+            },
+            "cgroup_baseline_bytes": self.cgroup_baseline_bytes,
         }
+
+    def checks_document(self) -> dict[str, Any]:
+        """checks block (BenchExec's): the own cgroup's CPU and throttling over its life, the whole
+        process's CPU (self + reaped children, totals since start), host-wide swapping over the window.
+
+        Call at the end, after the approach has reaped its worker processes.
+        """
+        own = self.own_cgroup
+        total = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        process_cpu_s = total.ru_utime + total.ru_stime + children.ru_utime + children.ru_stime
+        return {
+            "cgroup_cpu_s": cgroup.cpu_usage_s(own),
+            "process_cpu_s": max(0.0, process_cpu_s),
+            "throttled_periods": cgroup.throttled_periods(own),
+            "throttled_s": cgroup.throttled_s(own),
+            "swap_in_pages": _counter_delta(self._swap_before[0], self._swap_after[0]),
+            "swap_out_pages": _counter_delta(self._swap_before[1], self._swap_after[1]),
+        }
+
+
+def _counter_delta(before: int | None, after: int | None) -> int | None:
+    """after - before of a counter that only grows; None when either read failed (or it went back)."""
+    if before is None or after is None or after < before:
+        return None
+    return after - before
 
 
 def _stack_limit_bytes() -> int | None:

@@ -8,36 +8,51 @@ one or more tasks is at least 1. Shared vectors: schema/concurrency_vectors.json
 
 submit_ms is how long the model took to accept all N tasks: from the window opening to the last
 submission stamp (the spawn cost; a bounded pool's queueing is not in it).
+
+Memory: the sorted ends (finished, shared by both peaks) are kept as one array('q'); each sweep's
+begins are sorted into a transient list that is freed before the next one.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
+from operator import gt
 from typing import Any
 
-from concbench_runner.task_timing import NS_PER_MS, TaskTimes
+from concbench_runner.percentiles import NS_PER_MS
+from concbench_runner.task_timing import STAMP_TYPECODE, TaskTimes
 
 
-def peak_overlap(begins: Sequence[int], ends: Sequence[int]) -> int:
-    """Largest number of intervals [begins[i], ends[i]) containing one instant; 0 for no intervals."""
+def _check_intervals(begins: Sequence[int], ends: Sequence[int]) -> None:
     if len(begins) != len(ends):
         raise ValueError(f"{len(begins)} begins but {len(ends)} ends")
-    for index, (begin, end) in enumerate(zip(begins, ends, strict=True)):
-        if end < begin:
-            raise ValueError(f"interval {index} ends before it begins ({end} < {begin})")
-    if not begins:
-        return 0
-    ordered_ends = sorted(ends)
+    if any(map(gt, begins, ends)):
+        index = next(index for index, (begin, end) in enumerate(zip(begins, ends, strict=True)) if end < begin)
+        raise ValueError(f"interval {index} ends before it begins ({ends[index]} < {begins[index]})")
+
+
+def _sweep(ordered_begins: Sequence[int], ordered_ends: Sequence[int]) -> int:
+    """Peak overlap of intervals given as their begins and their ends, each sorted ascending."""
     count = len(ordered_ends)
     running = peak = ended = 0
-    for begin in sorted(begins):
+    for begin in ordered_begins:
         # Ends at or before this begin come first: back-to-back tasks do not overlap.
         while ended < count and ordered_ends[ended] <= begin:
             ended += 1
             running -= 1
         running += 1
-        peak = max(peak, running)
-    return max(peak, 1)
+        if running > peak:
+            peak = running
+    return max(peak, 1) if count else 0
+
+
+def peak_overlap(begins: Sequence[int], ends: Sequence[int]) -> int:
+    """Largest number of intervals [begins[i], ends[i]) containing one instant; 0 for no intervals."""
+    _check_intervals(begins, ends)
+    if not begins:
+        return 0
+    return _sweep(sorted(begins), sorted(ends))
 
 
 def submit_ms(submitted: Sequence[int], window_opened_ns: int) -> float:
@@ -54,8 +69,15 @@ def concurrency_document(times: TaskTimes, window_opened_ns: int) -> dict[str, A
     """concurrency of the result document: peak_running over [started, finished), peak_in_flight over
     [submitted, finished) (queued tasks included), submit_ms from the window opening to the last
     submission."""
+    _check_intervals(times.started, times.finished)
+    _check_intervals(times.submitted, times.finished)
+    if not len(times):
+        raise ValueError("no tasks")
+    ordered_ends = array(STAMP_TYPECODE, sorted(times.finished))
+    peak_running = _sweep(sorted(times.started), ordered_ends)
+    peak_in_flight = _sweep(sorted(times.submitted), ordered_ends)
     return {
-        "peak_running": peak_overlap(times.started, times.finished),
-        "peak_in_flight": peak_overlap(times.submitted, times.finished),
+        "peak_running": peak_running,
+        "peak_in_flight": peak_in_flight,
         "submit_ms": submit_ms(times.submitted, window_opened_ns),
     }

@@ -24,9 +24,15 @@ USAGE_ERRORS = [
         "--payload-bytes",
         id="payload",
     ),
+    pytest.param(
+        ["--workload", "cpu-loop", "--approach", "threading", "--loop-bytes", "0"], "--loop-bytes", id="loop-bytes"
+    ),
+    pytest.param(["--workload", "mixed", "--approach", "asyncio", "--loop-bytes", "x"], "--loop-bytes", id="mixed"),
     pytest.param(["--workload", "gpu", "--approach", "asyncio"], "--workload", id="unknown-workload"),
     pytest.param(["--workload", "io", "--approach", "multiprocessing"], "--approach", id="cpu-only-approach"),
     pytest.param(["--workload", "cpu", "--approach", "threadpool"], "--approach", id="io-only-approach"),
+    pytest.param(["--workload", "io", "--approach", "asyncio-to-thread"], "--approach", id="mixed-only-approach"),
+    pytest.param(["--workload", "mixed", "--approach", "multiprocessing"], "--approach", id="cpu-only-in-mixed"),
     pytest.param(["--tasks", "10"], "--approach", id="approach-missing"),
     pytest.param(["--approach", "asyncio", "--bogus", "1"], "--bogus", id="unknown-argument"),
     pytest.param(["--approach", "asyncio", "--task", "5"], "--task", id="no-abbreviations"),
@@ -56,5 +62,6 @@ def test_help_goes_to_stderr(flag: str) -> None:
     assert result.returncode == 0
     assert result.stdout == ""
     assert "usage: runner" in result.stderr
-    for name in ("--workload", "--approach", "--tasks", "--io-ms", "--pool-size", "--workers", "--repeat"):
+    flags = ("--workload", "--approach", "--tasks", "--io-ms", "--pool-size", "--workers", "--repeat", "--loop-bytes")
+    for name in flags:
         assert name in result.stderr

@@ -144,6 +144,17 @@ def test_no_cgroup_filesystem(tmp_path: Path) -> None:
 
 def test_cgroup_vectors_are_present() -> None:
     assert len(VECTORS) >= 10
+    assert all("cpu_usage_s" in case["expected"] for case in VECTORS)
+
+
+def test_cpu_stat_key_that_is_absent_is_none(tmp_path: Path) -> None:
+    fs = tmp_path / "fs"
+    write(fs / "cgroup.controllers", "cpu memory\n")
+    write(fs / "bench" / "cpu.stat", "usage_usec 5\nnr_periods 0\n")
+    view = own(tmp_path, "0::/bench\n")
+    assert cgroup.cpu_usage_s(view) == 5e-06
+    assert cgroup.throttled_periods(view) is None
+    assert cgroup.throttled_s(view) is None
 
 
 @pytest.mark.parametrize("case", VECTORS, ids=[case["name"] for case in VECTORS])
@@ -160,3 +171,15 @@ def test_cgroup_vectors(tmp_path: Path, case: dict[str, Any]) -> None:
         "memory_limit_bytes": expected["memory_limit_bytes"],
     }
     assert cgroup.memory_peak_bytes(view) == expected["cgroup_peak_bytes"]
+    # Added in schema_version 2: memory.cgroup_baseline_bytes, checks, error.at_failure's pids.
+    assert {
+        "cgroup_usage_bytes": cgroup.memory_usage_bytes(view),
+        "cpu_usage_s": cgroup.cpu_usage_s(view),
+        "throttled_periods": cgroup.throttled_periods(view),
+        "throttled_s": cgroup.throttled_s(view),
+        "pids_current": cgroup.pids_current(view),
+        "pids_max": cgroup.pids_max(view),
+    } == {
+        key: expected[key]
+        for key in ("cgroup_usage_bytes", "cpu_usage_s", "throttled_periods", "throttled_s", "pids_current", "pids_max")
+    }

@@ -7,7 +7,6 @@ fails here until the other side follows.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -133,7 +132,7 @@ def test_approaches_of_other_languages_are_refused(case: tuple[str, str]) -> Non
 
 
 def test_config_fields_are_the_contracts_options() -> None:
-    fields = {field.name for field in dataclasses.fields(BenchmarkConfig)} - {"workload", "approach"}
+    fields = set(BenchmarkConfig._fields) - {"workload", "approach"}
     assert fields == set(OPTIONS)
 
 

@@ -2,7 +2,8 @@
 
 RLIMIT_AS (set in the child before exec) makes thread stacks impossible to map once a few dozen
 8 MiB stacks are reserved, so Thread.start() fails with "can't start new thread". Unlike
-RLIMIT_NPROC it also applies to root.
+RLIMIT_NPROC it also applies to root. error.at_failure must show the state that failed (read before
+the started threads were joined) and the limit that bound it.
 """
 
 from __future__ import annotations
@@ -61,6 +62,22 @@ def test_thread_start_failure_is_reported(extra: list[str], message: str) -> Non
     assert "concurrency" not in document
     assert document["environment"]["cpu_count"] >= 1
     assert "Traceback" not in result.stdout
+    # A resource that ran out is reported in one stderr line, never a traceback.
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    at_failure = document["error"]["at_failure"]
+    # Read before the started threads were joined: they are all still waiting, beside the main thread
+    # (threadpool: the pool threads started so far).
+    alive = threads[0] - 1 if threads else started
+    assert at_failure["threads"] >= alive + 1
+    assert at_failure["memory_maps"] > alive  # every thread stack is at least one mapping
+    assert at_failure["rss_bytes"] > 0
+    limits = at_failure["limits"]
+    # The limit that broke the run is named, and the virtual size is up against it.
+    assert limits["rlimit_as_bytes"] == ADDRESS_SPACE_LIMIT
+    assert ADDRESS_SPACE_LIMIT - 2 * THREAD_STACK < at_failure["vm_size_bytes"] <= ADDRESS_SPACE_LIMIT
+    for name in ("pid_max", "threads_max", "max_map_count"):
+        assert limits[name] is None or limits[name] > 0
 
 
 def test_unlimited_run_of_the_same_size_succeeds() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 from typing import Any
 
 import pytest
@@ -40,9 +41,9 @@ def test_rejects_malformed_intervals(begins: list[int], ends: list[int]) -> None
 def test_document_uses_started_and_submitted() -> None:
     # Pool of one: three tasks submitted at 100..102 ns (window opened at 100), run one after another.
     times = TaskTimes(3)
-    times.submitted[:] = [100, 101, 102]
-    times.started[:] = [101, 111, 121]
-    times.finished[:] = [111, 121, 131]
+    times.submitted[:] = array("q", [100, 101, 102])
+    times.started[:] = array("q", [101, 111, 121])
+    times.finished[:] = array("q", [111, 121, 131])
     assert concurrency_document(times, 100) == {"peak_running": 1, "peak_in_flight": 3, "submit_ms": 2e-6}
 
 

@@ -63,8 +63,9 @@ def app_dir() -> Iterator[Path]:
     [
         ["--workload", "io", "--approach", "asyncio", "--tasks", "20"],
         ["--workload", "cpu", "--approach", "multiprocessing", "--tasks", "8", "--repeat", "100"],
+        ["--workload", "mixed", "--approach", "asyncio-processpool", "--tasks", "8", "--loop-bytes", "64"],
     ],
-    ids=["io-asyncio", "cpu-multiprocessing"],
+    ids=["io-asyncio", "cpu-multiprocessing", "mixed-asyncio-processpool"],
 )
 def test_copied_alone_writes_nothing(app_dir: Path, args: list[str]) -> None:
     before = snapshot(app_dir)

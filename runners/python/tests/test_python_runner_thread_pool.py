@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from concbench_runner.concurrency_models import _start_pool_threads, run_thread_pool
+from concbench_runner.concurrency_models import _start_pool_threads, run_thread_pool, start_default_executor
 from concbench_runner.measurement_window import MeasurementWindow
 from concbench_runner.task_timing import TaskTimes
 
@@ -63,3 +65,20 @@ def test_run_thread_pool_opens_the_window_on_a_full_pool(pool_size: int) -> None
     assert window.threads == {"open": expected, "last_submission": expected, "close": expected}
     assert times.incomplete() == []
     assert threading.active_count() == before
+
+
+def test_default_executor_threads_start_before_to_thread_is_called() -> None:
+    """asyncio-to-thread: the executor asyncio would make lazily, made early, with every thread started;
+    asyncio.to_thread then uses it and starts no thread of its own."""
+    before = threading.active_count()
+
+    async def main() -> tuple[int, int, int]:
+        threads = start_default_executor(asyncio.get_running_loop())
+        ready = threading.active_count()
+        await asyncio.gather(*(asyncio.to_thread(time.sleep, 0.001) for _ in range(4 * threads)))
+        return threads, ready, threading.active_count()
+
+    threads, ready, after_calls = asyncio.run(main())
+    assert threads == min(32, (os.cpu_count() or 1) + 4)  # ThreadPoolExecutor's default size
+    assert ready == after_calls == before + threads
+    assert threading.active_count() == before  # asyncio.run shut the default executor down
