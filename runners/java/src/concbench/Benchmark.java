@@ -1,0 +1,388 @@
+package concbench;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One measured window (runners/README.md, "Measurement rules"): the stamps, the window from just
+ * before the first submission to the moment the last task completed, and everything else before
+ * or after it.
+ */
+final class Benchmark {
+    private Benchmark() {}
+
+    // Every error.kind this runner produces is one of the ERR_KIND constants; ContractTest finds
+    // them all in the source and checks each against the contract's runner kinds.
+    static final String ERR_KIND_RESOURCE_EXHAUSTED = "resource_exhausted";
+    static final String ERR_KIND_OUT_OF_MEMORY = "out_of_memory";
+    static final String ERR_KIND_INTERNAL = "internal";
+
+    /** A failure the runner caught, with error.at_failure read where it was handled. */
+    record Failure(String kind, String message, Map<String, Object> atFailure, Throwable cause) {}
+
+    /**
+     * error.kind of a Throwable: the JVM reports a thread the OS refused as an OutOfMemoryError
+     * ("unable to create native thread"), which is a resource, not the heap.
+     */
+    static String kindOf(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("unable to create native thread") || m.contains("unable to create new native thread")) {
+                return ERR_KIND_RESOURCE_EXHAUSTED;
+            }
+            return ERR_KIND_OUT_OF_MEMORY;
+        }
+        return ERR_KIND_INTERNAL;
+    }
+
+    /**
+     * The state the tasks share: three preallocated stamp arrays (offsets in ns from t0 on the
+     * monotonic clock, 24 bytes per task, each slot written by its own task only), the latch the
+     * window waits on and the first failure.
+     */
+    static final class Window {
+        final long[] submitted, started, finished;
+        final Workloads.Body body;
+        final CountDownLatch done;
+        final Cgroup cg;
+        final int tasks;
+        final AtomicReference<Failure> failure = new AtomicReference<>();
+        long t0; // set before the first submission; Thread.start / Executor.execute publish it
+
+        Window(int tasks, Workloads.Body body, Cgroup cg) {
+            this.tasks = tasks;
+            this.submitted = new long[tasks];
+            this.started = new long[tasks];
+            this.finished = new long[tasks];
+            this.body = body;
+            this.done = new CountDownLatch(tasks);
+            this.cg = cg;
+        }
+
+        /** One task: its started stamp, the work, its finished stamp, then the latch. */
+        void task(int i) {
+            started[i] = System.nanoTime() - t0;
+            try {
+                body.run(i);
+                finished[i] = System.nanoTime() - t0;
+            } catch (Throwable e) {
+                taskFailed(i, e);
+            } finally {
+                done.countDown();
+            }
+        }
+
+        /** The first failing task reads at_failure now, before the window waits for the others. */
+        private void taskFailed(int i, Throwable e) {
+            if (failure.get() == null) {
+                Map<String, Object> at = AtFailure.collectSafely(cg);
+                failure.compareAndSet(null, new Failure(kindOf(e),
+                        "task " + i + " of " + tasks + " failed: " + e, at, e));
+            }
+        }
+
+        /** A task could not be submitted: the counts are read before anything else happens. */
+        void submitFailed(int i, Throwable e) {
+            Map<String, Object> at = AtFailure.collectSafely(cg);
+            failure.compareAndSet(null, new Failure(kindOf(e), e + " (after " + i + " of " + tasks + " tasks)", at, e));
+        }
+    }
+
+    /** A task: the shared window and its index, 24 bytes, the size of a lambda over a latch and D. */
+    static final class Task implements Runnable {
+        private final Window window;
+        private final int index;
+
+        Task(Window window, int index) {
+            this.window = window;
+            this.index = index;
+        }
+
+        @Override
+        public void run() {
+            window.task(index);
+        }
+    }
+
+    /** How an approach runs a task, made before the window; close() runs after it. */
+    interface Launcher {
+        void submit(Runnable task);
+
+        void close();
+    }
+
+    /**
+     * threads: a platform thread per task ({@code new Thread(task).start()}); virtual-threads:
+     * Executors.newVirtualThreadPerTaskExecutor(); threadpool / fixed-pool:
+     * Executors.newFixedThreadPool(size) with every pool thread started before the window
+     * (prestartAllCoreThreads), as the other runners' pools start their workers before it.
+     */
+    static Launcher launcher(Config cfg) {
+        return switch (cfg.approach()) {
+            case "threads" -> new Launcher() {
+                @Override
+                public void submit(Runnable task) {
+                    new Thread(task).start();
+                }
+
+                @Override
+                public void close() {}
+            };
+            case "virtual-threads" -> executor(Executors.newVirtualThreadPerTaskExecutor());
+            case "threadpool" -> pool(cfg.poolSize());
+            case "fixed-pool" -> pool(cfg.workers());
+            default -> throw new IllegalArgumentException(cfg.approach());
+        };
+    }
+
+    private static Launcher pool(int size) {
+        ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(size);
+        try {
+            pool.prestartAllCoreThreads();
+        } catch (Throwable e) {
+            pool.shutdownNow();
+            throw e;
+        }
+        return executor(pool);
+    }
+
+    static Launcher executor(ExecutorService executor) {
+        return new Launcher() {
+            @Override
+            public void submit(Runnable task) {
+                executor.execute(task);
+            }
+
+            @Override
+            public void close() {
+                executor.shutdown(); // every task has completed: the threads end without waiting
+            }
+        };
+    }
+
+    /** Submits every task without waiting for earlier ones; returns how many were submitted. */
+    static int launch(Window w, Launcher launcher) {
+        long t0 = w.t0;
+        long[] submitted = w.submitted;
+        for (int i = 0; i < w.tasks; i++) {
+            submitted[i] = System.nanoTime() - t0;
+            try {
+                launcher.submit(new Task(w, i));
+            } catch (Throwable e) {
+                w.submitFailed(i, e);
+                return i;
+            }
+        }
+        return w.tasks;
+    }
+
+    /** One measured run; never throws (a bug becomes an internal error document). */
+    static Result run(Config cfg) {
+        Cgroup cg = Cgroup.self();
+        Result res = new Result(cfg, environment(cg), JvmView.runtime());
+        try {
+            measure(cfg, cg, res);
+        } catch (Throwable e) {
+            res.fail(kindOf(e), e.toString(), AtFailure.collectSafely(cg), e);
+        }
+        return res;
+    }
+
+    private static void measure(Config cfg, Cgroup cg, Result res) throws InterruptedException {
+        if (cfg.tasks() > Workloads.MAX_ARRAY) {
+            res.fail(ERR_KIND_INTERNAL, "--tasks " + cfg.tasks() + " is more than the runner's stamp arrays hold ("
+                    + Workloads.MAX_ARRAY + " tasks, the largest Java array)", AtFailure.collectSafely(cg), null);
+            return;
+        }
+        int n = (int) cfg.tasks();
+        Rusage rusage = Rusage.open(); // links getrusage: its classes and code belong before the baseline
+        Window w;
+        Launcher launcher;
+        try {
+            w = new Window(n, Workloads.of(cfg), cg);
+            launcher = launcher(cfg);
+        } catch (Throwable e) { // the stamps or a pool's threads could not be made
+            res.fail(kindOf(e), e + " (before the window)", AtFailure.collectSafely(cg), e);
+            return;
+        }
+
+        // --- before the window: settle the heap, reset the peaks, baselines.
+        System.gc();
+        boolean hwmReset = ProcFs.resetPeakRss();
+        ProcFs.Status before = ProcFs.readStatus();
+        if (before == null) {
+            res.fail(ERR_KIND_INTERNAL, "cannot read " + ProcFs.SELF_STATUS, AtFailure.collectSafely(cg), null);
+            return;
+        }
+        Rusage.Usage ru0 = rusage.process();
+        Long cgroupBaseline = cg.memoryUsage();
+        ProcFs.Swap swap0 = ProcFs.readSwap();
+        String startedAt = Instant.now().toString();
+
+        // --- the window: from just before the first submission to the latch reaching zero.
+        w.t0 = System.nanoTime();
+        int submitted = launch(w, launcher);
+        if (submitted < n) {
+            res.startedAt = startedAt;
+            Failure f = w.failure.get();
+            res.fail(f.kind(), f.message(), f.atFailure(), f.cause());
+            return; // the tasks already started are not waited for: the process exits
+        }
+        int threadsPost = ProcFs.readThreads(); // one read right after the last submission
+        w.done.await();
+        long total = System.nanoTime() - w.t0;
+
+        // --- after the window.
+        ProcFs.Swap swap1 = ProcFs.readSwap();
+        Rusage.Usage ru1 = rusage.process();
+        ProcFs.Status after = ProcFs.readStatus();
+        Long cgroupPeak = cg.memoryPeak();
+        JvmView.Heap heapAtEnd = JvmView.Heap.now();
+        launcher.close();
+
+        res.startedAt = startedAt;
+        Failure f = w.failure.get();
+        if (f != null) {
+            res.fail(f.kind(), f.message(), f.atFailure(), f.cause());
+            return;
+        }
+        if (after == null || ru0 == null || ru1 == null) {
+            res.fail(ERR_KIND_INTERNAL, after == null ? "cannot read " + ProcFs.SELF_STATUS : "cannot read the CPU usage",
+                    AtFailure.collectSafely(cg), null);
+            return;
+        }
+        String bad = checkStamps(w);
+        if (bad != null) {
+            res.fail(ERR_KIND_INTERNAL, bad, AtFailure.collectSafely(cg), null);
+            return;
+        }
+        // Every figure of the window is read: free its dead tasks before the statistics, the runtime
+        // view and the document touch new memory (the process's max RSS stays the window's).
+        System.gc();
+        Map<String, Object> runtimeView = JvmView.afterWindow(heapAtEnd);
+
+        double totalMs = Stats.ms(total);
+        res.totalMs = totalMs;
+        res.throughputPerS = total > 0 ? n / (total / 1e9) : 0.0;
+        latencies(w, res);
+        res.concurrency = concurrency(w); // last: sorts the stamps in place
+        res.checksum = w.body.checksum();
+
+        Rusage.Usage ru = ru1.minus(ru0);
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpu.put("user_s", Math.max(0, ru.userNs()) / 1e9);
+        cpu.put("system_s", Math.max(0, ru.systemNs()) / 1e9);
+        cpu.put("voluntary_ctx_switches", Math.max(0, ru.voluntary()));
+        cpu.put("involuntary_ctx_switches", Math.max(0, ru.involuntary()));
+        cpu.put("peak_threads", Math.max(1, Math.max(before.threads(), Math.max(threadsPost, after.threads()))));
+        res.cpu = cpu;
+
+        // VmHWM comes from the kernel's approximate RSS counter, VmRSS is exact: right after the reset
+        // VmHWM can read a few pages below the baseline, so the peak is never below either VmRSS.
+        long peakRss = ProcFs.peakRss(after.vmHwm(), before.vmRss(), after.vmRss());
+        Map<String, Object> mem = new LinkedHashMap<>();
+        mem.put("baseline_rss_bytes", before.vmRss());
+        mem.put("peak_rss_bytes", peakRss);
+        mem.put("per_task_bytes", (double) (peakRss - before.vmRss()) / n);
+        mem.put("hwm_reset", hwmReset);
+        mem.put("vm_peak_bytes", after.vmPeak() >= 0 ? after.vmPeak() : null);
+        mem.put("cgroup_peak_bytes", cgroupPeak);
+        mem.put("runtime", runtimeView);
+        Map<String, Object> processes = new LinkedHashMap<>();
+        processes.put("count", 1); // threads only: the runner's own VmHWM is the sum
+        processes.put("peak_rss_sum_bytes", peakRss);
+        mem.put("processes", processes);
+        mem.put("cgroup_baseline_bytes", cgroupBaseline);
+        res.memory = mem;
+
+        Long[] swap = ProcFs.swapDelta(swap0, swap1);
+        Rusage.Usage whole = rusage.process();
+        Map<String, Object> checks = new LinkedHashMap<>();
+        checks.put("cgroup_cpu_s", cg.cpuUsageSeconds());
+        checks.put("process_cpu_s", whole == null ? null : whole.cpuSeconds());
+        checks.put("throttled_periods", cg.throttledPeriods());
+        checks.put("throttled_s", cg.throttledSeconds());
+        checks.put("swap_in_pages", swap[0]);
+        checks.put("swap_out_pages", swap[1]);
+        res.checks = checks;
+    }
+
+    /** While the stamps are paired by task: every task ends after it started and after it was submitted. */
+    static String checkStamps(Window w) {
+        String bad = Stats.checkIntervals(w.started, w.finished);
+        if (bad != null) {
+            return "peak_running: " + bad;
+        }
+        bad = Stats.checkIntervals(w.submitted, w.finished);
+        return bad == null ? null : "peak_in_flight: " + bad;
+    }
+
+    /**
+     * latency_ms and wakeup_ms from the stamps still paired by task: one long[] of N holds each
+     * latency in turn, sorted in place (for io the wake-up error comes from the sorted service times).
+     */
+    static void latencies(Window w, Result res) {
+        int n = w.tasks;
+        long[] lat = new long[n];
+        for (int i = 0; i < n; i++) {
+            lat[i] = w.finished[i] - w.started[i];
+        }
+        Arrays.sort(lat);
+        Stats.Summary service = Stats.summarizeSorted(lat);
+        long d = w.body.waitNs();
+        res.wakeupMs = d >= 0 ? Stats.wakeupFromSorted(lat, d) : null;
+        for (int i = 0; i < n; i++) {
+            lat[i] = w.finished[i] - w.submitted[i];
+        }
+        Arrays.sort(lat);
+        Stats.Summary endToEnd = Stats.summarizeSorted(lat);
+        Map<String, Object> cdf = new LinkedHashMap<>();
+        cdf.put("service", service.cdf());
+        cdf.put("end_to_end", endToEnd.cdf());
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("service", service.distribution());
+        latency.put("end_to_end", endToEnd.distribution());
+        latency.put("cdf", cdf);
+        res.latencyMs = latency;
+    }
+
+    /** The concurrency block; sorts the stamps in place, so it comes after everything paired. */
+    static Map<String, Object> concurrency(Window w) {
+        long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+        for (long s : w.submitted) {
+            first = Math.min(first, s);
+            last = Math.max(last, s);
+        }
+        if (first < 0) {
+            throw new IllegalStateException("a task was submitted before the window opened (" + first + ")");
+        }
+        Arrays.sort(w.submitted);
+        Arrays.sort(w.started);
+        Arrays.sort(w.finished);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("peak_running", Stats.sweepPeak(w.started, w.finished));
+        c.put("peak_in_flight", Stats.sweepPeak(w.submitted, w.finished));
+        c.put("submit_ms", Stats.ms(last));
+        return c;
+    }
+
+    /** environment: what the runner sees of its machine, read before the window. */
+    static Map<String, Object> environment(Cgroup cg) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("cpu_count", Runtime.getRuntime().availableProcessors());
+        env.put("parallelism", JvmView.virtualThreadParallelism());
+        ProcFs.Status st = ProcFs.readStatus();
+        env.put("affinity", st == null ? null : st.cpusAllowed());
+        String host = ProcFs.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname"));
+        env.put("hostname", host == null || host.isBlank() ? null : host.strip());
+        env.put("cgroup", cg.info());
+        return env;
+    }
+}

@@ -1,0 +1,24 @@
+package concbench;
+
+import java.util.Objects;
+
+/** Assertions for the tests (no test library: the JDK alone runs them). */
+final class Check {
+    private Check() {}
+
+    static void isTrue(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    static void equal(Object got, Object want, String what) {
+        if (!Objects.equals(got, want)) {
+            throw new AssertionError(what + ": got " + got + ", want " + want);
+        }
+    }
+
+    static void fail(String message) {
+        throw new AssertionError(message);
+    }
+}
