@@ -58,5 +58,5 @@ def runner_images(docker_client: object) -> dict[str, object]:
 
     languages = contract().languages
     builder = ImageBuilder(docker_client, repo_root())  # type: ignore[arg-type]
-    offline = not builder.registry_reachable(languages)
+    offline = not builder.registry_reachable([(language, None) for language in languages])
     return {language: builder.ensure(language, offline=offline) for language in languages}

@@ -18,7 +18,13 @@ from concbench_poly.paths import repo_root
 from concbench_poly.results.model import RunResult
 from concbench_poly.results.schema import validate_document
 
-RUNTIMES = {"python": ("cpython", "3.11.2"), "go": ("go", "go1.23.4"), "node": ("node", "v20.18.0")}
+RUNTIMES = {
+    "python": ("cpython", "3.11.2"),
+    "go": ("go", "go1.23.4"),
+    "node": ("node", "v20.18.0"),
+    "java": ("openjdk", "21.0.13+9-1-deb13u2"),
+    "rust": ("rustc", "1.85.1; tokio 1.54.1"),
+}
 
 
 @cache
@@ -84,10 +90,13 @@ def ok_document(
     processes_peak_mib: float | None = None,
     wakeup: dict[str, Any] | None = None,
     checks: dict[str, Any] | None = None,
+    cores: int | None = None,
+    loop_bytes: int = 16384,
+    variant: str | None = None,
 ) -> dict[str, Any]:
     doc = copy.deepcopy(_example("ok_with_execution_local.json"))
     doc["language"], doc["approach"] = language, approach
-    doc["workload"] = _workload(workload, tasks, io_ms, pool_size, workers)
+    doc["workload"] = _workload(workload, tasks, io_ms, pool_size, workers, loop_bytes)
     doc["total_ms"] = total_ms
     doc["throughput_per_s"] = tasks / (total_ms / 1000)
     e2e = end_to_end or Lat(service.p50 + 0.5, service.p99 + 0.5)
@@ -113,7 +122,8 @@ def ok_document(
         "runtime": runtime_memory if runtime_memory is not None else _runtime_memory(language, peak),
     }
     if workload == "io" and wakeup is None:
-        # How late each wait returned: the service latency less D (the fixture's tasks do nothing else).
+        # How late each wait returned: the service latency less D (the fixture's tasks do nothing else;
+        # mixed fixtures give theirs, since their service time includes the CPU part).
         wakeup = {
             "early_tasks": 0,
             "earliest": round(max(service.p50 * 0.96 - io_ms, 0.0), 6),  # these fixtures never wake early
@@ -146,11 +156,15 @@ def ok_document(
         # By default submitting took a tenth of the window, as a spawn cost must fit inside it.
         "submit_ms": total_ms / 10 if submit_ms is None else submit_ms,
     }
-    doc["checksum"] = _example("ok_cpu_go_goroutines.json")["checksum"] if workload == "cpu" else None
+    doc["checksum"] = {
+        "cpu": _example("ok_cpu_go_goroutines.json")["checksum"],
+        "cpu-loop": "a98b5dc5",
+        "mixed": "a98b5dc5",
+    }.get(workload)
     name, version = RUNTIMES[language]
     doc["runtime"] = {"name": name, "version": version}
     doc["environment"]["parallelism"] = parallelism
-    _execution(doc, executor, repetition, warmup)
+    _execution(doc, executor, repetition, warmup, cores, variant)
     return doc
 
 
@@ -168,12 +182,13 @@ def error_document(
     repetition: int = 0,
     warmup: bool = False,
     executor: str = "docker",
+    cores: int | None = None,
 ) -> dict[str, Any]:
     doc = copy.deepcopy(_example("error_oom_killed_by_orchestrator.json"))
     doc["language"], doc["approach"] = language, approach
-    doc["workload"] = _workload(workload, tasks, io_ms, pool_size, workers)
+    doc["workload"] = _workload(workload, tasks, io_ms, pool_size, workers, 16384)
     doc["error"] = {"kind": kind, "message": message}
-    _execution(doc, executor, repetition, warmup)
+    _execution(doc, executor, repetition, warmup, cores)
     return doc
 
 
@@ -189,11 +204,15 @@ def build(document: dict[str, Any]) -> RunResult:
     return RunResult.from_document(validate_document(document, source="factory"))
 
 
-def _workload(kind: str, tasks: int, io_ms: float, pool_size: int | None, workers: int | None) -> dict[str, Any]:
+def _workload(
+    kind: str, tasks: int, io_ms: float, pool_size: int | None, workers: int | None, loop_bytes: int
+) -> dict[str, Any]:
     workload: dict[str, Any] = {"kind": kind, "tasks": tasks, "pool_size": pool_size, "workers": workers}
-    if kind == "io":
+    if kind in ("io", "mixed"):
         workload["io_ms"] = io_ms
-    else:
+    if kind in ("cpu-loop", "mixed"):
+        workload["loop_bytes"] = loop_bytes
+    if kind == "cpu":
         workload["payload_bytes"], workload["repeat"] = 64, 10000
     return workload
 
@@ -212,14 +231,18 @@ def _runtime_memory(language: str, peak: int) -> dict[str, Any]:
     return {"gc_counts": [12, 1, 0], "allocated_blocks": peak // 64}
 
 
-def _execution(doc: dict[str, Any], executor: str, repetition: int, warmup: bool) -> None:
+def _execution(
+    doc: dict[str, Any], executor: str, repetition: int, warmup: bool, cores: int | None, variant: str | None = None
+) -> None:
     execution = copy.deepcopy(_example("ok_with_execution_local.json")["execution"])
     execution.update(executor=executor, repetition=repetition, warmup=warmup, run_id="20261126T154300Z")
+    execution["axes"] = {"cores": cores, "runtime": variant, "host": None}
     if executor == "docker":
         execution.update(
             image=f"concbench-poly/{doc['language']}:ab12cd34", image_id="sha256:0123", container_id="3f2a1c"
         )
-        execution["limits"].update(cpus=1.0, pids=4096)
+        cpuset = "0" if cores in (None, 1) else f"0-{cores - 1}"
+        execution["limits"].update(cpus=float(cores or 1), cpuset=cpuset, pids=4096)
         execution["host"]["docker_version"] = "27.3.1"
     doc["execution"] = execution
 
@@ -436,6 +459,88 @@ def fixture_set() -> list[RunResult]:
                 repetition=i,
             )
         )
+    runs += _blocking_runs() + _mixed_runs()
+    return runs
+
+
+def _blocking_runs() -> list[RunResult]:
+    """Python's simple, blocking scenario: threads keep up with asyncio up to N=100, not at 500."""
+    runs = []
+    #        N: threading (total, p99), asyncio (total, p99), ThreadPool(50) total
+    figures = {
+        10: ((10.4, 10.3), (10.5, 10.2), 10.6),
+        50: ((10.9, 10.6), (10.8, 10.4), 11.0),
+        100: ((11.6, 11.0), (11.2, 10.6), 21.4),
+        500: ((14.5, 13.5), (11.9, 11.1), 102.0),
+    }
+    for tasks, ((threads_total, threads_p99), (loop_total, loop_p99), pool_total) in figures.items():
+        for i in range(2):
+            runs += [
+                ok(
+                    "python",
+                    "threading",
+                    tasks=tasks,
+                    total_ms=threads_total,
+                    service=Lat(10.1, threads_p99),
+                    peak_threads=tasks + 1,
+                    repetition=i,
+                ),
+                ok("python", "asyncio", tasks=tasks, total_ms=loop_total, service=Lat(10.1, loop_p99), repetition=i),
+                ok(
+                    "python",
+                    "threadpool",
+                    tasks=tasks,
+                    pool_size=50,
+                    total_ms=pool_total,
+                    service=Lat(10.1, 10.3),
+                    peak_threads=min(tasks, 50) + 1,
+                    repetition=i,
+                ),
+            ]
+    return runs
+
+
+def _mixed_runs() -> list[RunResult]:
+    """The mixed workload on 1 and 2 cores: a wait of 10 ms, then about 2 ms of hashing per task."""
+    runs = []
+    # (language, approach, workers, cores): total, wake-up p99, CPU s
+    figures: dict[tuple[str, str, int | None, int], tuple[float, float, float]] = {
+        ("python", "asyncio", None, 1): (420.0, 395.0, 0.41),
+        ("python", "asyncio-processpool", 1, 1): (452.0, 1.4, 0.46),
+        ("python", "asyncio-to-thread", None, 1): (431.0, 6.2, 0.43),
+        ("python", "asyncio", None, 2): (418.0, 392.0, 0.41),
+        ("python", "asyncio-processpool", 2, 2): (236.0, 1.1, 0.47),
+        ("python", "asyncio-to-thread", None, 2): (425.0, 5.9, 0.44),
+        ("go", "goroutines", None, 2): (212.0, 0.9, 0.41),
+        ("node", "async", None, 2): (408.0, 388.0, 0.4),
+        ("node", "async-workers", 2, 2): (221.0, 2.3, 0.44),
+    }
+    for (language, approach, workers, cores), (total, wake_p99, cpu) in figures.items():
+        for i in range(2):
+            runs.append(
+                ok(
+                    language,
+                    approach,
+                    "mixed",
+                    200,
+                    workers=workers,
+                    cores=cores,
+                    loop_bytes={"python": 2_400, "go": 310_000, "node": 120_000}[language],
+                    total_ms=total + i,
+                    service=Lat(12.0 + wake_p99 / 2, 12.0 + wake_p99),
+                    user_s=cpu,
+                    system_s=0.01,
+                    wakeup={
+                        "early_tasks": 0,
+                        "earliest": 0.05,
+                        "p50": wake_p99 / 2,
+                        "p99": wake_p99,
+                        "latest": wake_p99 * 1.02,
+                    },
+                    parallelism=cores,
+                    repetition=i,
+                )
+            )
     return runs
 
 

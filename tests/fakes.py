@@ -87,3 +87,20 @@ class FakeExecutor:
     ) -> AbstractContextManager[None]:
         self.locked = tuple(cores)
         return nullcontext()
+
+
+class FakeHost:
+    """A fleet host for the fleet service's own tests: a FakeExecutor, nothing to ship, nothing to kill."""
+
+    def __init__(self, executor: FakeExecutor | None = None) -> None:
+        self.fake = executor or FakeExecutor()
+        self.killed: list[str] = []
+
+    def executor(self) -> FakeExecutor:
+        return self.fake
+
+    def ship(self, images: Sequence[Any]) -> list[str]:
+        return []
+
+    def kill_runs(self, run_id: str) -> None:
+        self.killed.append(run_id)

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from concbench_poly.cli import app
+from concbench_poly.contract import contract
 
 runner = CliRunner()
 
@@ -17,17 +18,35 @@ def test_list_shows_every_case_of_the_article() -> None:
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0
     rows = [line.split("\t") for line in result.stdout.strip().splitlines()]
-    # The article's 11 cases (6 I/O-bound, 5 CPU-bound with sha256), and the 5 CPU-bound approaches again on
-    # the cpu-loop workload; `list` shows no core-count axis (it depends on the machine a run uses).
-    assert len(rows) == 16
-    assert sum(row[0] == "cpu-loop" for row in rows) == 5
-    assert ["io", "python", "threadpool", "Python ThreadPool(100)", "io-python-threadpool-pool100-n1000"] in rows
+    keys = {row[4] for row in rows}
+    # The article's 11 cases (6 I/O-bound, 5 CPU-bound with sha256).
+    article = {
+        *(f"io-python-{a}-n1000" for a in ("threading", "asyncio")),
+        *(f"io-python-threadpool-pool{p}-n1000" for p in (50, 100)),
+        "io-go-goroutines-n1000",
+        "io-node-async-n1000",
+        *(f"cpu-python-{a}-n1000" for a in ("threading", "asyncio", "multiprocessing-w4")),
+        "cpu-go-goroutines-n1000",
+        "cpu-node-worker_threads-w4-n1000",
+    }
+    assert article <= keys
+    # Every approach of the contract on every workload it offers, at the headline N.
+    registry = contract()
+    for language in registry.languages:
+        runner_spec = registry.runner(language)
+        for workload in registry.workload_names:
+            for approach in runner_spec.approaches_for(workload):
+                assert any(r[:3] == [workload, language, approach] and r[4].endswith("n1000") for r in rows)
+    # The simple, blocking scenario: Python's threads, asyncio and ThreadPool(50) at a few tasks.
+    few = sorted((int(r[4].rsplit("-n", 1)[1]), r[2]) for r in rows if not r[4].endswith("n1000"))
+    assert few == sorted((n, a) for n in (10, 50, 100, 500) for a in ("asyncio", "threading", "threadpool"))
+    assert len(keys) == len(rows), "case keys name result files, so they must be unique"
 
 
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (["run", "rust"], "rust"),
+        (["run", "cobol"], "cobol"),
         (["all", "--memory", "lots"], "--memory"),
         (["all", "--cpuset", "x"], "--cpuset"),
         (["all", "--tasks", "0"], "--tasks"),
@@ -80,7 +99,14 @@ def local_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_all_with_the_local_executor_saves_every_run_and_prints_clean_json(local_run: tuple[Path, str]) -> None:
     out, stdout = local_run
     summary = json.loads(stdout)  # machine-readable stdout: nothing else mixed in
-    assert len(list((out / "raw").glob("*.json"))) == 11 * 2
+    planned = json.loads((out / "run.json").read_text())["plan"]
+    assert len(list((out / "raw").glob("*.json"))) == len(planned) * 2
+    # Every language and workload the contract has, on the host's own runtimes.
+    assert {(p["language"], p["workload"]) for p in planned} >= {
+        ("python", "mixed"),
+        ("go", "cpu-loop"),
+        ("java", "io"),
+    }
     for name in ("summary.json", "report.md", "report.csv", "run.json"):
         assert (out / name).is_file(), name
     assert json.loads((out / "summary.json").read_text()) == summary
@@ -173,7 +199,7 @@ def test_tasks_only_has_to_be_a_positive_whole_number() -> None:
 
     flags = BenchmarkFlags(
         languages=(), workload="io", tasks=(10**12,), sweep=False, io_ms=10.0, cpus=1.0, cpuset="0", cores=(),
-        loop_bytes=16384,
+        loop_bytes=16384, cpu_ms=2.0,
         memory="512m", pids=4096, timeout=300.0, executor="local", warmup=0, repeat=1, approach=(),
         pool_size=(), workers=4, cpu_repeat=10, offline=None, keep=False, latency="service",
     )  # fmt: skip

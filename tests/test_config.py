@@ -1,6 +1,7 @@
 import pytest
 
 from concbench_poly.config import MIB, Limits, parse_cpuset, parse_memory, parse_task_counts
+from concbench_poly.contract import contract
 from concbench_poly.errors import UsageError
 
 
@@ -47,3 +48,27 @@ def test_parse_task_counts_rejects_non_counts(text: str) -> None:
 
 def test_limits_nano_cpus_is_quota_in_billionths() -> None:
     assert Limits(cpus=1.5).nano_cpus == 1_500_000_000
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        (("python",), "expected LANG=VERSION"),
+        (("python=",), "expected LANG=VERSION"),
+        (("cobol=1",), "cobol"),
+        (("python=2.7",), "python=2.7 is not a runtime"),
+        (("node=20",), "does not run"),
+    ],
+)
+def test_bad_runtimes_are_refused_naming_them(texts: tuple[str, ...], message: str) -> None:
+    from concbench_poly.config import parse_runtimes
+
+    with pytest.raises(UsageError, match=message):
+        parse_runtimes(texts, ("python",))
+
+
+def test_runtimes_keep_their_order_once() -> None:
+    from concbench_poly.config import parse_runtimes
+
+    default = contract().runner("python").default_runtime
+    assert parse_runtimes((f"python={default}", f"python={default}"), ("python",)) == (("python", default),)

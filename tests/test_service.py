@@ -168,7 +168,12 @@ def test_an_incomplete_run_says_so_and_marks_its_picks_partial(tmp_path: Path) -
 
     with pytest.raises(KeyboardInterrupt):
         benchmark(
-            options(languages=("python",), workloads=("io",), repetitions=Repetitions(warmup=0, repeat=1)),
+            options(
+                languages=("python",),
+                workloads=("io",),
+                repetitions=Repetitions(warmup=0, repeat=1),
+                blocking_counts=(),  # the article's four I/O cases only
+            ),
             tmp_path,
             SilentEvents(),
             executor=FakeExecutor(stop_at_the_third),
@@ -180,3 +185,22 @@ def test_an_incomplete_run_says_so_and_marks_its_picks_partial(tmp_path: Path) -
     assert "Python, I/O-bound (N=1000): partial: " in text
     assert "ThreadPool(100) never ran" in text
     assert (tmp_path / "report.md").read_text(encoding="utf-8").count("INCOMPLETE RUN") == 1
+
+
+def test_mixed_is_calibrated_to_milliseconds_of_one_cores_work(tmp_path: Path) -> None:
+    # The fake's cpu-loop runs take 20 ms for 200 tasks of 16384 bytes: 163,840 bytes per ms on one core.
+    fake = FakeExecutor()
+    opts = options(
+        languages=("go",), workloads=("mixed",), params=WorkloadParams(cpu_ms=2.0, loop_bytes=16384), cores=(1,)
+    )
+    outcome = benchmark(opts, tmp_path, SilentEvents(), executor=fake)
+    calibration, *runs = fake.requests
+    assert calibration.case.workload == "cpu-loop" and calibration.limits.cpus == 1.0
+    assert calibration.case.tasks == 200 and calibration.case.loop_bytes == 16384
+    assert {r.case.workload for r in runs} == {"mixed"}
+    assert {r.case.loop_bytes for r in runs} == {round(2.0 * 200 * 16384 / 20.0)}
+    info = json.loads((tmp_path / "run.json").read_text())
+    assert info["options"]["params"]["mixed_loop_bytes"] == [["go", 327680]]
+    assert outcome.report.plan is not None and outcome.report.plan.mixed_cpu_ms == 2.0
+    # Calibration is not a result: nothing of it is saved beside the runs.
+    assert all(r.case.workload == "mixed" for r in load_results(tmp_path))

@@ -7,7 +7,7 @@ combines it with the user's choices.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from concbench_poly.config import WorkloadParams
 from concbench_poly.contract import Contract, contract
@@ -100,18 +100,25 @@ def cases_for(
     approaches: tuple[str, ...] | None = None,
     *,
     cores: tuple[int, ...] = (),
+    runtime: str | None = None,
     registry: Contract | None = None,
 ) -> list[Case]:
     """Expand one language x workload into cases; a pool-sized approach once per size.
 
     cores: the core-count axis; a workload with core_axis then runs every case at each count, and a
     worker pool also with as many workers as cores (beside the article's size, kept for its rows).
+    runtime: a runtime the user chose (--runtime); its image decides which approaches it has.
     """
     registry = registry or contract()
     runner = registry.runner(language)
-    available = runner.approaches_for(workload)
+    if runtime is not None:
+        runner.runtime(runtime)  # an unknown runtime is a usage error naming it
+    available = runner.approaches_for(workload, runtime)
     chosen = available if approaches is None else tuple(a for a in available if a in approaches)
     values = params.values()
+    if workload == "mixed":
+        # The CPU part of a mixed task is cpu_ms of one core's work, in this runtime's bytes.
+        values["loop_bytes"] = dict(params.mixed_loop_bytes).get(calibration_key(language, runtime), params.loop_bytes)
     workload_options = {name: values[name] for name in registry.workload(workload).options}
     counts: Sequence[int | None] = cores if cores and registry.workload(workload).core_axis else (None,)
     cases: list[Case] = []
@@ -126,9 +133,23 @@ def cases_for(
             for size in sizes:
                 sizing = {sized_by: size} if sized_by is not None else {}
                 cases.append(
-                    Case(language, name, workload, params.tasks, **workload_options, **sizing, cores=k)  # type: ignore[arg-type]
+                    Case(language, name, workload, params.tasks, **workload_options, **sizing, cores=k, runtime=runtime)  # type: ignore[arg-type]
                 )
     return cases
+
+
+def calibration_key(language: str, runtime: str | None) -> str:
+    """Whose 1-core rate a mixed case's bytes come from: 'python', or 'python=3.13t' for a chosen runtime."""
+    return language if runtime is None else f"{language}={runtime}"
+
+
+# (language, runtime) pairs as --runtime gives them; a language not named runs its default runtime.
+Runtimes = tuple[tuple[str, str], ...]
+
+
+def runtimes_of(language: str, runtimes: Runtimes) -> tuple[str | None, ...]:
+    chosen = tuple(dict.fromkeys(r for lang, r in runtimes if lang == language))
+    return chosen or (None,)
 
 
 def plan_cases(
@@ -137,6 +158,7 @@ def plan_cases(
     params: WorkloadParams,
     approaches: tuple[str, ...] | None = None,
     cores: tuple[int, ...] = (),
+    runtimes: Runtimes = (),
 ) -> list[Case]:
     """Every case of an invocation, validated; unknown approaches are a usage error."""
     registry = contract()
@@ -149,12 +171,46 @@ def plan_cases(
                 f"--approach: {', '.join(unknown)} is not an approach of {', '.join(languages)} "
                 f"(known: {', '.join(sorted(known))})"
             )
-    cases = [c for lang in languages for w in workloads for c in cases_for(lang, w, params, approaches, cores=cores)]
+    cases = [
+        case
+        for lang in languages
+        for runtime in runtimes_of(lang, runtimes)
+        for w in workloads
+        for case in cases_for(lang, w, params, approaches, cores=cores, runtime=runtime)
+    ]
     if not cases:
         raise UsageError(
             f"--approach/--workload: nothing to run for {', '.join(languages)} with workload {'/'.join(workloads)}"
         )
     return cases
+
+
+# The article's "Simple, blocking (legacy libs): threading OK (if few threads)" is Python's claim: its threads,
+# a thread pool and asyncio, on the I/O workload at a few tasks (RunOptions.blocking_counts).
+BLOCKING_LANGUAGE = "python"
+BLOCKING_APPROACHES = ("threading", "threadpool", "asyncio")
+
+
+def blocking_cases(
+    languages: tuple[str, ...],
+    workloads: tuple[str, ...],
+    params: WorkloadParams,
+    counts: Sequence[int],
+    approaches: tuple[str, ...] | None = None,
+    runtimes: Runtimes = (),
+) -> list[Case]:
+    """The blocking scenario's extra I/O cases (ThreadPool at its first pool size), where the plan has them."""
+    if BLOCKING_LANGUAGE not in languages or "io" not in workloads:
+        return []
+    chosen = tuple(a for a in BLOCKING_APPROACHES if approaches is None or a in approaches)
+    first_pool = replace(params, pool_sizes=params.pool_sizes[:1])
+    return [
+        case
+        for runtime in runtimes_of(BLOCKING_LANGUAGE, runtimes)
+        for n in counts
+        if n != params.tasks
+        for case in cases_for(BLOCKING_LANGUAGE, "io", first_pool.with_tasks(n), chosen, runtime=runtime)
+    ]
 
 
 def sweep_cases(
@@ -164,9 +220,12 @@ def sweep_cases(
     counts: Sequence[int],
     approaches: tuple[str, ...] | None = None,
     cores: tuple[int, ...] = (),
+    runtimes: Runtimes = (),
 ) -> list[Case]:
     """Each approach at every count, smallest first, so a break at N spares the larger points."""
-    by_count = [plan_cases(languages, workloads, params.with_tasks(n), approaches, cores) for n in sorted(set(counts))]
+    by_count = [
+        plan_cases(languages, workloads, params.with_tasks(n), approaches, cores, runtimes) for n in sorted(set(counts))
+    ]
     return [by_count[i][j] for j in range(len(by_count[0])) for i in range(len(by_count))]
 
 

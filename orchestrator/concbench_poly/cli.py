@@ -7,6 +7,7 @@ notices go to stderr.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -37,32 +38,62 @@ def _fail(exc: ConcbenchError) -> NoReturn:
 
 
 def _benchmark(values: dict[str, Any], *, sweep: bool) -> None:
-    """Parse, run, report: the one path of all, run and sweep."""
+    """Parse, run, report: the one path of all, run and sweep (on one engine or a fleet)."""
+    from concbench_poly.fleet import FleetInterrupted, FleetOutcome, is_fleet_dir, resume_fleet_options
     from concbench_poly.report import EXPORTERS
-    from concbench_poly.service import benchmark, resume_options
+    from concbench_poly.report.fleet_format import FLEET_EXPORTERS
+    from concbench_poly.service import resume_options, run_benchmark
 
     resume: Path | None = values["resume"]
     target = resume or values["out"] or default_results_dir()
     context: typer.Context = values["ctx"]
     try:
-        if resume is not None:
-            options = opt.resumed_options(resume_options(resume), values, sweep, lambda name: _given(context, name))
+        if resume is not None and is_fleet_dir(resume):
+            stored = resume_fleet_options(resume)
+            run = opt.resumed_options(stored.run, values, sweep, lambda name: _given(context, name))
+            request: Any = replace(stored, run=run)
+        elif resume is not None:
+            request = opt.resumed_options(resume_options(resume), values, sweep, lambda name: _given(context, name))
         else:
             options = opt.flags_from(values, sweep).to_options()
+            request = opt.fleet_from(values, options) or options
+        _warn_insecure(request)
         with interrupts.handling(), ConsoleEvents(err, values["quiet"]) as events:
-            outcome = benchmark(options, target, events, resume=resume is not None, wait_for_cores=values["wait"])
+            outcome = run_benchmark(request, target, events, resume=resume is not None, wait_for_cores=values["wait"])
     except ConcbenchError as exc:
         _fail(exc)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         # Caught here, not by typer: its own handler would exit without saying what was kept.
+        if isinstance(exc, FleetInterrupted):
+            typer.echo(FLEET_EXPORTERS[values["fmt"].value](exc.outcome.report), nl=False)
         message = f"interrupted ({interrupts.interruption()}): the running runner was stopped and removed; "
         message += f"finished runs are saved in {target} (`concbench-poly all --resume {target}` goes on)"
         err.print(escape(message), soft_wrap=True)
         raise typer.Exit(interrupts.exit_code()) from None
+    if isinstance(outcome, FleetOutcome):
+        err.print(f"fleet wall time: {outcome.wall_s:.1f} s on {len(outcome.hosts)} hosts", soft_wrap=True)
+        typer.echo(FLEET_EXPORTERS[values["fmt"].value](outcome.report), nl=False)
+        failures = tuple(f for host in outcome.hosts for f in host.failures)
+        for host in outcome.failed_hosts:
+            err.print(
+                f"[red]host {escape(host.host.name)} did not finish:[/] {escape(str(host.error))}", soft_wrap=True
+            )
+        _saved(target, len(outcome.files), failures, values["quiet"], failed=bool(outcome.failed_hosts))
+        return
     if sweep:
         err.print(f"sweep wall time: {outcome.run.wall_s:.1f} s ({len(outcome.run.results)} runs)", soft_wrap=True)
     typer.echo(EXPORTERS[values["fmt"].value](outcome.report), nl=False)
     _saved(target, len(outcome.files.paths), outcome.run.failures, values["quiet"])
+
+
+def _warn_insecure(request: Any) -> None:
+    for host in getattr(request, "hosts", ()):
+        if host.transport == "tcp" and host.tls is None:
+            err.print(
+                f"[yellow]warning:[/] host {escape(host.name)} ({escape(host.url)}) is plain tcp (--insecure): "
+                "anyone on the path can read and drive its engine",
+                soft_wrap=True,
+            )
 
 
 def _given(context: typer.Context, name: str) -> bool:
@@ -71,12 +102,14 @@ def _given(context: typer.Context, name: str) -> bool:
     return source is not None and source.name == "COMMANDLINE"
 
 
-def _saved(target: Path, files: int, failures: tuple[Any, ...], quiet: bool) -> None:
+def _saved(target: Path, files: int, failures: tuple[Any, ...], quiet: bool, *, failed: bool = False) -> None:
+    """failed: something beyond the runs failed (a fleet host that did not finish)."""
     if not quiet:
         err.print(f"results saved in {escape(str(target))} ({files} report files)", soft_wrap=True)
     if failures:
-        failed = sorted({f"{r.case.label} [{r.case.workload}]" for r in failures})
-        err.print(f"[red]{len(failed)} case(s) had failed runs:[/] {escape(', '.join(failed))}", soft_wrap=True)
+        names = sorted({f"{r.case.label} [{r.case.workload}]" for r in failures})
+        err.print(f"[red]{len(names)} case(s) had failed runs:[/] {escape(', '.join(names))}", soft_wrap=True)
+    if failures or failed:
         raise typer.Exit(1)
 
 
@@ -105,11 +138,18 @@ def benchmark_command(
     workers: opt.WorkersOpt = opt.WORKERS,
     cpu_repeat: opt.RepeatCpuOpt = opt.CPU_REPEAT,
     loop_bytes: opt.LoopBytesOpt = opt.LOOP_BYTES,
+    cpu_ms: opt.CpuMsOpt = opt.CPU_MS,
     offline: opt.OfflineOpt = None,
     keep: opt.KeepOpt = False,
     latency: opt.ViewOpt = opt.LatencyView.service,
     resume: opt.ResumeOpt = None,
     wait: opt.WaitOpt = True,
+    runtime: opt.RuntimeOpt = None,
+    host: opt.HostOpt = None,
+    hosts: opt.HostsOpt = None,
+    insecure: opt.InsecureOpt = False,
+    reference: opt.ReferenceOpt = None,
+    build_on_host: opt.BuildOnHostOpt = False,
     quiet: opt.QuietOpt = False,
 ) -> None:
     _benchmark(locals(), sweep=False)
@@ -138,11 +178,18 @@ def sweep_command(
     workers: opt.WorkersOpt = opt.WORKERS,
     cpu_repeat: opt.RepeatCpuOpt = opt.CPU_REPEAT,
     loop_bytes: opt.LoopBytesOpt = opt.LOOP_BYTES,
+    cpu_ms: opt.CpuMsOpt = opt.CPU_MS,
     offline: opt.OfflineOpt = None,
     keep: opt.KeepOpt = False,
     latency: opt.ViewOpt = opt.LatencyView.end_to_end,
     resume: opt.ResumeOpt = None,
     wait: opt.WaitOpt = True,
+    runtime: opt.RuntimeOpt = None,
+    host: opt.HostOpt = None,
+    hosts: opt.HostsOpt = None,
+    insecure: opt.InsecureOpt = False,
+    reference: opt.ReferenceOpt = None,
+    build_on_host: opt.BuildOnHostOpt = False,
     quiet: opt.QuietOpt = False,
 ) -> None:
     """Scale sweep: the same cases at growing task counts, a fresh container per point."""
@@ -157,20 +204,24 @@ def build_command(
     mirror: Annotated[
         str | None, typer.Option("--debian-mirror", help="Debian mirror for the offline base \\[apt's own].")
     ] = None,
+    runtime: opt.RuntimeOpt = None,
     quiet: opt.QuietOpt = False,
 ) -> None:
-    """Build the runner images (tagged by a hash of their sources)."""
+    """Build the runner images (tagged by runtime and a hash of their sources)."""
     from concbench_poly.cases import validate_languages
+    from concbench_poly.config import parse_runtimes
     from concbench_poly.service import build_images
 
     try:
         chosen = validate_languages(tuple(languages) if languages else opt.CONTRACT.languages)
+        runtimes = parse_runtimes(tuple(runtime or ()), chosen)
         with ConsoleEvents(err, quiet) as events:
-            refs = build_images(chosen, offline, force, events, mirror)
+            refs = build_images(chosen, offline, force, events, mirror, runtimes)
     except ConcbenchError as exc:
         _fail(exc)
     for ref in refs:
-        typer.echo(f"{ref.language}\t{ref.tag}\t{ref.image_id}\t{'built' if ref.built else 'up to date'}")
+        state = "built" if ref.built else "up to date"
+        typer.echo(f"{ref.language}\t{ref.runtime or 'default'}\t{ref.tag}\t{ref.image_id}\t{state}")
 
 
 @app.command("report")
@@ -180,11 +231,20 @@ def report_command(
     latency: opt.ViewOpt = opt.LatencyView.service,
     quiet: opt.QuietOpt = False,
 ) -> None:
-    """Rebuild the report files (summary.json, report.md/.csv/.html, plots) from saved raw results; nothing is rerun."""
+    """Rebuild the report files (summary.json, report.md/.csv/.html, plots; a fleet's per host and fleet.md) from
+    saved raw results; nothing is rerun."""
+    from concbench_poly.fleet import is_fleet_dir, report_fleet_directory
     from concbench_poly.report import EXPORTERS
+    from concbench_poly.report.fleet_format import FLEET_EXPORTERS
     from concbench_poly.service import report_directory
 
     try:
+        if is_fleet_dir(directory):
+            fleet, paths = report_fleet_directory(directory, latency.value)
+            typer.echo(FLEET_EXPORTERS[fmt.value](fleet), nl=False)
+            if not quiet:
+                err.print(f"fleet report rebuilt in {escape(str(directory))} ({len(paths)} files)", soft_wrap=True)
+            return
         outcome = report_directory(directory, latency.value)
     except ConcbenchError as exc:
         _fail(exc)
@@ -232,11 +292,22 @@ def doctor_command(
 
 
 @app.command("list")
-def list_command(workload: opt.WorkloadOpt = "all") -> None:
-    """The approaches and workloads, as `all` would run them."""
+def list_command(
+    workload: opt.WorkloadOpt = "all",
+    runtimes: Annotated[
+        bool, typer.Option("--runtimes", help="List the runtimes each language can be built on.")
+    ] = False,
+) -> None:
+    """The approaches and workloads, as `all` would run them (--runtimes: the runtimes instead)."""
     from concbench_poly.config import workloads_from
-    from concbench_poly.service import list_cases
+    from concbench_poly.service import list_cases, list_runtimes
 
+    if runtimes:
+        for listing in list_runtimes(opt.CONTRACT.languages):
+            default = "default" if listing.default else ""
+            extra = f"with {', '.join(listing.approaches)}" if listing.approaches else ""
+            typer.echo(f"{listing.language}\t{listing.runtime}\t{default}\t{listing.description or ''}\t{extra}")
+        return
     try:
         cases = list_cases(RunOptions(workloads=workloads_from(workload)))
     except ConcbenchError as exc:

@@ -55,3 +55,37 @@ class ConsoleEvents:
         if not result.ok and not self._quiet:
             what = escape(f"{result.case.label} [{result.case.workload}]: {result.error_message}")
             self._console.print(f"[red]failed:[/] {what}", soft_wrap=True)
+
+    def for_host(self, name: str) -> HostEvents:
+        """A fleet host's events: its own progress bar, its notices and failures named after it."""
+        return HostEvents(self, name)
+
+
+class HostEvents:
+    """One fleet host's view of the console: rich's Progress takes updates from the hosts' threads."""
+
+    def __init__(self, parent: ConsoleEvents, host: str) -> None:
+        self._parent = parent
+        self._host = host
+        self._task: TaskID | None = None
+
+    def notice(self, message: str) -> None:
+        self._parent.notice(f"[{self._host}] {message}")
+
+    def run_started(self, request: RunRequest, index: int, total: int) -> None:
+        progress = self._parent._progress
+        if progress is None:
+            return
+        kind = "warm-up" if request.warmup else f"run {request.repetition + 1}"
+        label = f"{self._host}: {request.case.label} [{request.case.workload}] {kind}"
+        if self._task is None:
+            self._task = progress.add_task(label, total=total)
+        progress.update(self._task, description=label, completed=index)
+
+    def run_finished(self, result: RunResult) -> None:
+        progress = self._parent._progress
+        if progress is not None and self._task is not None:
+            progress.advance(self._task)
+        if not result.ok and not self._parent._quiet:
+            what = escape(f"{self._host}: {result.case.label} [{result.case.workload}]: {result.error_message}")
+            self._parent._console.print(f"[red]failed:[/] {what}", soft_wrap=True)

@@ -8,14 +8,17 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from concbench_poly.config import BenchmarkFlags, RunOptions
+from concbench_poly.config import BenchmarkFlags, RunOptions, WorkloadParams
 from concbench_poly.config import parse_task_counts as parse_counts
 from concbench_poly.contract import contract
 from concbench_poly.errors import UsageError
+
+if TYPE_CHECKING:
+    from concbench_poly.fleet import FleetOptions
 
 CONTRACT = contract()
 
@@ -44,6 +47,8 @@ LOOP_BYTES = CONTRACT.int_default("loop_bytes")
 IO_MS = float(CONTRACT.default("io_ms"))
 WORKERS = CONTRACT.int_default("workers")
 CPU_REPEAT = CONTRACT.int_default("repeat")
+# The mixed workload's C is the orchestrator's (runners take loop_bytes): WorkloadParams owns it.
+CPU_MS = WorkloadParams().cpu_ms
 
 
 # Options shared by all/run/sweep; defaults are the contract's (the article's workload) and DEFAULT_LIMITS.
@@ -60,6 +65,9 @@ CpusetOpt = Annotated[
 CoresOpt = Annotated[
     str | None,
     typer.Option("--cores", help="Core counts of the CPU workloads, e.g. 1,2,4 \\[1 and all CPUs up to 4]."),
+]
+CpuMsOpt = Annotated[
+    float, typer.Option("--cpu-ms", min=0.001, help="mixed: each task's CPU part, in ms of one core's work.")
 ]
 LoopBytesOpt = Annotated[int, typer.Option("--loop-bytes", min=1, help="cpu-loop: bytes each task hashes.")]
 MemoryOpt = Annotated[str, typer.Option("--memory", help="Memory limit (no swap), e.g. 512m, 4g.")]
@@ -91,6 +99,33 @@ ResumeOpt = Annotated[
 WaitOpt = Annotated[
     bool, typer.Option("--wait/--no-wait", help="Wait for cores another benchmark holds, or refuse \\[wait].")
 ]
+RuntimeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--runtime",
+        help="A runtime to run a language on, LANG=VERSION (repeatable), e.g. python=3.13t or node=20; each is "
+        "its own image \\[each language's default].",
+    ),
+]
+HostOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--host",
+        help="Run on this Docker engine (repeatable; a fleet runs on the hosts named only): unix://..., "
+        "ssh://user@host, tcp://host:2376 (TLS) or a Docker context name.",
+    ),
+]
+HostsOpt = Annotated[
+    Path | None,
+    typer.Option("--hosts", help="A TOML file of the fleet's hosts: name, url, tls, cpuset, limits, labels."),
+]
+InsecureOpt = Annotated[bool, typer.Option("--insecure", help="Allow plain tcp:// hosts without TLS (warns).")]
+ReferenceOpt = Annotated[
+    str | None, typer.Option("--reference", help="The fleet host the others are compared with \\[the first].")
+]
+BuildOnHostOpt = Annotated[
+    bool, typer.Option("--build-on-host", help="Build the images on each host instead of shipping this machine's.")
+]
 
 # What each shared option sets in RunOptions: --resume refuses any of these given with another value.
 RESUMED: dict[str, Callable[[RunOptions], object]] = {
@@ -114,10 +149,12 @@ RESUMED: dict[str, Callable[[RunOptions], object]] = {
     "keep": lambda o: o.keep_containers,
     "cores": lambda o: o.cores,
     "loop_bytes": lambda o: o.params.loop_bytes,
+    "cpu_ms": lambda o: o.params.cpu_ms,
+    "runtime": lambda o: o.runtimes,
 }
 
 
-LISTS = frozenset({"languages", "approach", "pool_size"})  # repeatable options: None when not given
+LISTS = frozenset({"languages", "approach", "pool_size", "runtime"})  # repeatable options: None when not given
 
 
 def resumed_options(
@@ -144,3 +181,23 @@ def flags_from(values: dict[str, Any], sweep: bool) -> BenchmarkFlags:
     tasks = tuple(parse_counts(values["tasks"])) if sweep else (values["tasks"],)
     cores = tuple(parse_counts(values["cores"], "--cores")) if values.get("cores") else ()
     return BenchmarkFlags(**given | {"tasks": tasks, "sweep": sweep, "cores": cores})
+
+
+FLEET_ONLY = ("reference", "build_on_host", "insecure")
+
+
+def fleet_from(values: dict[str, Any], run: RunOptions) -> FleetOptions | None:
+    """The fleet --host/--hosts name, or None for the one engine `all` uses by default."""
+    # Imported here: the fleet brings the docker SDK, which a plain `all --executor local` never needs.
+    from concbench_poly.execution.hosts import parse_hosts
+    from concbench_poly.fleet import fleet_options
+
+    urls = tuple(values.get("host") or ())
+    hosts_file: Path | None = values.get("hosts")
+    if not urls and hosts_file is None:
+        for name in FLEET_ONLY:
+            if values.get(name):
+                raise UsageError(f"--{name.replace('_', '-')}: applies to a fleet only (--host or --hosts)")
+        return None
+    hosts = parse_hosts(urls, hosts_file, insecure=bool(values.get("insecure")))
+    return fleet_options(run, hosts, values.get("reference"), bool(values.get("build_on_host")))

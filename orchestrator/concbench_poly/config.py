@@ -6,9 +6,10 @@ tests/test_compose_defaults.py keeps the two in step.
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from concbench_poly.contract import contract
@@ -65,6 +66,11 @@ class WorkloadParams:
     repeat: int = field(default_factory=lambda: _int_default("repeat"))
     pool_sizes: tuple[int, ...] = field(default_factory=_suite_pool_sizes)
     workers: int = field(default_factory=lambda: _int_default("workers"))
+    # mixed: each task's CPU part in ms of one core's work (the issue's C = 2 ms beside D = 10 ms);
+    # loop_bytes per language follows from the language's measured 1-core cpu-loop rate
+    # (mixed_loop_bytes, set once calibrated).
+    cpu_ms: float = 2.0
+    mixed_loop_bytes: tuple[tuple[str, int], ...] = ()
 
     def with_tasks(self, tasks: int) -> WorkloadParams:
         return replace(self, tasks=tasks)
@@ -90,6 +96,11 @@ class Repetitions:
     repeat: int = 5
 
 
+# Python's "simple, blocking" scenario runs threads, a thread pool and asyncio at these few-task counts
+# beside the headline N (cases.blocking_cases): "threading OK (if few threads)" needs few threads.
+BLOCKING_COUNTS = (10, 50, 100, 500)
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """Everything one `all`/`run`/`sweep` invocation needs below the CLI."""
@@ -106,12 +117,19 @@ class RunOptions:
     # A sweep: every case at each of these task counts, an approach stopping at its first failure.
     task_counts: tuple[int, ...] | None = None
     latency_view: str = "service"  # the view the report's tables show
+    # Python's "simple, blocking" scenario: threading, ThreadPool and asyncio I/O at these few-task counts
+    # too, to find where threads stop being as good as asyncio (the article: "threading OK if few threads").
+    blocking_counts: tuple[int, ...] = BLOCKING_COUNTS
     # The core-count axis of workloads that can use more cores (contract: core_axis): each of their
     # cases runs at every count k, on the first k CPUs of axis_cpuset with a quota of k. None: no axis
     # (--cpus fixes the quota); () : the default, 1 and every allowed core up to 4 (resolved against
     # the machine before anything runs).
     cores: tuple[int, ...] | None = ()
     axis_cpuset: str | None = None  # the CPUs the axis may use; None: all the machine's
+    host: str | None = None  # the fleet host these options run on (fleet.py sets it per host)
+    # --runtime LANG=VERSION: each named language runs once per runtime given, each its own image;
+    # a language not named runs its default runtime (the case's runtime then stays None).
+    runtimes: tuple[tuple[str, str], ...] = ()
 
     def core_limits(self, cores: int) -> Limits:
         """The limits of a case at `cores` on the axis: the first `cores` allowed CPUs, a quota of `cores`."""
@@ -136,6 +154,7 @@ class BenchmarkFlags:
     cpuset: str | None  # None: not given (CPU 0; the axis may use every CPU)
     cores: tuple[int, ...]  # --cores; empty: not given
     loop_bytes: int
+    cpu_ms: float
     memory: str
     pids: int
     timeout: float
@@ -149,6 +168,7 @@ class BenchmarkFlags:
     offline: bool | None
     keep: bool
     latency: str
+    runtime: tuple[str, ...] = ()  # --runtime LANG=VERSION, as typed
 
     def to_options(self) -> RunOptions:
         """Every value checked before anything runs: one UsageError naming the first bad option."""
@@ -179,15 +199,22 @@ class BenchmarkFlags:
             pids=self.pids,
             timeout_s=self.timeout,
         )
+        _finite("--cpu-ms", self.cpu_ms, above=0)
         params = WorkloadParams(
             tasks=self.tasks[0],
             io_ms=self.io_ms,
             repeat=self.cpu_repeat,
             workers=self.workers,
             loop_bytes=self.loop_bytes,
+            cpu_ms=self.cpu_ms,
         )
         if self.pool_size:
             params = replace(params, pool_sizes=self.pool_size)
+        runtimes = parse_runtimes(self.runtime, tuple(languages))
+        if runtimes and self.executor == "local":
+            raise UsageError(
+                "--runtime: the local executor runs the host's own runtimes; other runtimes are images (Docker)"
+            )
         return RunOptions(
             params=params,
             limits=limits,
@@ -202,6 +229,7 @@ class BenchmarkFlags:
             latency_view=self.latency,
             cores=None if self.cpus is not None else tuple(sorted(set(self.cores))),
             axis_cpuset=self.cpuset,
+            runtimes=runtimes,
         )
 
 
@@ -222,12 +250,42 @@ def _finite(
         raise UsageError(f"--{name.lstrip('-')}: expected a finite number {bounds}, got {value:g}")
 
 
+def parse_runtimes(texts: tuple[str, ...], languages: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """--runtime python=3.13t ... -> (("python", "3.13t"), ...), each a runtime the contract can build."""
+    registry = contract()
+    pairs: list[tuple[str, str]] = []
+    for text in texts:
+        language, sep, version = text.partition("=")
+        language, version = language.strip(), version.strip()
+        if not sep or not language or not version:
+            raise UsageError(f"--runtime: expected LANG=VERSION such as python=3.13, got {text!r}")
+        runner = registry.runner(language)  # an unknown language is a usage error naming it
+        runner.runtime(version)  # so is a runtime it cannot build
+        if language not in languages:
+            raise UsageError(f"--runtime: {text} names {language}, which this invocation does not run")
+        if (language, version) not in pairs:
+            pairs.append((language, version))
+    return tuple(pairs)
+
+
+def options_json(options: RunOptions) -> dict[str, Any]:
+    """RunOptions as run.json records them: plain JSON values (run_options_from_json reads them back)."""
+    plain: dict[str, Any] = json.loads(json.dumps(asdict(options)))
+    return plain
+
+
 def run_options_from_json(data: dict[str, Any], *, source: str) -> RunOptions:
     """The RunOptions a run.json recorded (dataclasses.asdict of them), for --resume."""
     try:
         params = data["params"]
         return RunOptions(
-            params=WorkloadParams(**{**params, "pool_sizes": tuple(params["pool_sizes"])}),
+            params=WorkloadParams(
+                **{
+                    **params,
+                    "pool_sizes": tuple(params["pool_sizes"]),
+                    "mixed_loop_bytes": tuple(tuple(pair) for pair in params.get("mixed_loop_bytes", ())),
+                }
+            ),
             limits=Limits(**data["limits"]),
             repetitions=Repetitions(**data["repetitions"]),
             workloads=tuple(data["workloads"]),
@@ -240,6 +298,9 @@ def run_options_from_json(data: dict[str, Any], *, source: str) -> RunOptions:
             latency_view=str(data.get("latency_view", "service")),
             cores=tuple(data["cores"]) if data.get("cores") is not None else None,
             axis_cpuset=data.get("axis_cpuset"),
+            blocking_counts=tuple(data.get("blocking_counts") or ()),
+            host=data.get("host"),
+            runtimes=tuple((str(lang), str(r)) for lang, r in data.get("runtimes") or ()),
         )
     except (KeyError, TypeError) as exc:
         raise UsageError(f"--resume: {source} does not record the options of a run ({exc})") from None

@@ -81,6 +81,10 @@ class ApproachSpec:
     workloads: tuple[str, ...]
     sized_by: str | None  # the option that sizes a pool ("pool_size", "workers"), None when unbounded
     kind: str  # threads, thread-pool, process-pool, event-loop, goroutines, worker-pool
+    runtimes: tuple[str, ...] | None = None  # the runtimes whose image has it (uvloop); None: every one
+
+    def on(self, runtime: str) -> bool:
+        return self.runtimes is None or runtime in self.runtimes
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,17 @@ class RuntimeImage:
     name: str  # "3.13", "3.13t", "20"
     official: tuple[tuple[str, str], ...]
     offline: tuple[tuple[str, str], ...]
+    dockerfile: str = "Dockerfile"  # in the runner's folder
+    # Commands run in the runner's folder on the driving machine before the image is built: what the
+    # build needs from a registry the build itself cannot reach (npm, the Go proxy, PyPI).
+    prepare: tuple[tuple[str, ...], ...] = ()
+    # Which builds need prepare: "both", or only the "official" (online) or "offline" recipe's (a wheel
+    # from PyPI for an official image whose Python is not Debian's).
+    prepare_for: str = "both"
+    # What prepare writes (paths in the runner's folder): this runtime's build context has them, the
+    # other runtimes' contexts and tags do not.
+    fetches: tuple[str, ...] = ()
+    description: str | None = None  # where it comes from and how it is built, for the report
 
     def args(self, offline: bool) -> dict[str, str]:
         return dict(self.offline if offline else self.official)
@@ -134,6 +149,8 @@ class RunnerSpec:
     default_runtime: str
     runtimes: tuple[RuntimeImage, ...]
     last_words: tuple[LastWords, ...] = ()
+    # Commands run in the runner's folder before any build of it, image or local (cargo vendor).
+    prepare: tuple[tuple[str, ...], ...] = ()
 
     def runtime(self, name: str | None) -> RuntimeImage:
         """A runtime's image recipe; None: the default runtime."""
@@ -144,8 +161,10 @@ class RunnerSpec:
         known = ", ".join(r.name for r in self.runtimes)
         raise UsageError(f"--runtime: {self.language}={wanted} is not a runtime concbench-poly can build ({known})")
 
-    def approaches_for(self, workload: str) -> tuple[str, ...]:
-        return tuple(a.name for a in self.approaches if workload in a.workloads)
+    def approaches_for(self, workload: str, runtime: str | None = None) -> tuple[str, ...]:
+        """The approaches of a workload; on a runtime (None: the default), those its image has."""
+        on = runtime or self.default_runtime
+        return tuple(a.name for a in self.approaches if workload in a.workloads and a.on(on))
 
     def approach(self, name: str) -> ApproachSpec:
         for approach in self.approaches:
@@ -321,7 +340,20 @@ def _runner(language: str, raw: Mapping[str, Any], workloads: set[str], options:
         sized_by = spec.get("sized_by")
         if sized_by is not None and sized_by not in options:
             raise ContractError(f"{where}: sized_by names no option ({sized_by!r})")
-        approaches.append(ApproachSpec(name, spec["label"], tuple(spec["workloads"]), sized_by, spec["kind"]))
+        runtimes = spec.get("runtimes")
+        unknown_runtimes = sorted(set(runtimes or ()) - set(raw["image"]["runtimes"]))
+        if unknown_runtimes:
+            raise ContractError(f"{where}: unknown runtime(s) {', '.join(unknown_runtimes)}")
+        approaches.append(
+            ApproachSpec(
+                name,
+                spec["label"],
+                tuple(spec["workloads"]),
+                sized_by,
+                spec["kind"],
+                tuple(runtimes) if runtimes is not None else None,
+            )
+        )
     runtime_memory = raw["runtime_memory"]
     return RunnerSpec(
         language=language,
@@ -333,9 +365,19 @@ def _runner(language: str, raw: Mapping[str, Any], workloads: set[str], options:
         last_words=tuple(LastWords(w["stderr"], w["kind"], w["says"]) for w in raw.get("last_words", ())),
         default_runtime=raw["image"]["default_runtime"],
         runtimes=tuple(
-            RuntimeImage(name, tuple(sorted(spec["official"].items())), tuple(sorted(spec["offline"].items())))
+            RuntimeImage(
+                name,
+                tuple(sorted(spec["official"].items())),
+                tuple(sorted(spec["offline"].items())),
+                dockerfile=spec.get("dockerfile", "Dockerfile"),
+                prepare=tuple(tuple(command) for command in spec.get("prepare", ())),
+                prepare_for=spec.get("prepare_for", "both"),
+                fetches=tuple(spec.get("fetches", ())),
+                description=spec.get("description"),
+            )
             for name, spec in raw["image"]["runtimes"].items()
         ),
+        prepare=tuple(tuple(command) for command in raw.get("prepare", ())),
         local=LocalSpec(
             command=tuple(raw["local"]["command"]),
             build=tuple(raw["local"]["build"]) if "build" in raw["local"] else None,
@@ -346,6 +388,8 @@ def _runner(language: str, raw: Mapping[str, Any], workloads: set[str], options:
 
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$"}
 _TEXT = {"type": "string", "minLength": 1}
+# Commands as argv lists ({source}: the runner's folder; run there on the driving machine).
+_COMMANDS = {"type": "array", "items": {"type": "array", "minItems": 1, "items": _TEXT}}
 _SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": [
@@ -377,6 +421,7 @@ _SCHEMA: dict[str, Any] = {
                     "title": _TEXT,
                     "options": {"type": "array", "items": _NAME},
                     "core_axis": {"type": "boolean"},
+                    "$comment": {"type": "string"},
                 },
             },
         },
@@ -420,6 +465,7 @@ _SCHEMA: dict[str, Any] = {
                 "properties": {
                     "display_name": _TEXT,
                     "source_dir": _TEXT,
+                    "prepare": _COMMANDS,
                     "runtime_memory": {
                         "type": "object",
                         "required": ["unit"],
@@ -441,9 +487,16 @@ _SCHEMA: dict[str, Any] = {
                                 "additionalProperties": {
                                     "type": "object",
                                     "required": ["official", "offline"],
+                                    "additionalProperties": False,
                                     "properties": {
                                         "official": {"type": "object", "additionalProperties": _TEXT},
                                         "offline": {"type": "object", "additionalProperties": _TEXT},
+                                        "dockerfile": _TEXT,
+                                        "prepare": _COMMANDS,
+                                        "fetches": {"type": "array", "items": _TEXT},
+                                        "prepare_for": {"enum": ["both", "official", "offline"]},
+                                        "description": _TEXT,
+                                        "$comment": {"type": "string"},
                                     },
                                 },
                             },
@@ -491,6 +544,7 @@ _SCHEMA: dict[str, Any] = {
                                 },
                                 "workloads": {"type": "array", "minItems": 1, "items": _NAME},
                                 "sized_by": _NAME,
+                                "runtimes": {"type": "array", "minItems": 1, "items": _TEXT},
                             },
                         },
                     },

@@ -204,9 +204,14 @@ def test_runtime_memory_keeps_numbers_only(summary: Summary) -> None:
 
 def test_sweeps(summary: Summary) -> None:
     sweeps = {s.label: s for s in summary.sweeps}
-    assert set(sweeps) == {"Python threading, I/O 10 ms", "Python asyncio, I/O 10 ms", "Go goroutines, I/O 10 ms"}
+    assert set(sweeps) == {
+        "Python threading, I/O 10 ms",
+        "Python asyncio, I/O 10 ms",
+        "Python ThreadPool(50), I/O 10 ms",  # the blocking scenario's few-task counts
+        "Go goroutines, I/O 10 ms",
+    }
     threading = sweeps["Python threading, I/O 10 ms"]
-    assert [p.tasks for p in threading.points] == [1000, 10_000, 100_000]
+    assert [p.tasks for p in threading.points] == [10, 50, 100, 500, 1000, 10_000, 100_000]
     assert (threading.largest_completed, threading.broke_at) == (10_000, 100_000)
     assert threading.break_reason is not None and threading.break_reason.kind == "resource_exhausted"
     go = sweeps["Go goroutines, I/O 10 ms"]
@@ -241,7 +246,12 @@ def test_sweep_breaking_point_with_partial_failures() -> None:
 def test_environment(summary: Summary) -> None:
     env = summary.environment
     assert env.executors == ("docker",)
-    assert env.limits == (LimitsSeen(cpus=1.0, cpuset="0", memory_bytes=512 * MIB, pids=4096, timeout_s=120.0),)
+    assert env.limits == (
+        LimitsSeen(cpus=1.0, cpuset="0", memory_bytes=512 * MIB, pids=4096, timeout_s=120.0),
+        LimitsSeen(
+            cpus=2.0, cpuset="0-1", memory_bytes=512 * MIB, pids=4096, timeout_s=120.0
+        ),  # the mixed runs' 2 cores
+    )
     assert env.memory_limits_bytes == (512 * MIB,)
     assert RuntimeSeen("go", "go go1.23.4") in env.runtimes
     assert len(env.hosts) == 1 and env.hosts[0].docker_version == "27.3.1"

@@ -130,24 +130,72 @@ def test_row_for_matches_exact_case_fields() -> None:
 
 def test_scale_series() -> None:
     claims = load_claims()
-    go = claims.scale_for(Case("go", "goroutines", "io", 100000, io_ms=1.0))
-    assert go is not None
+    (go,) = claims.scale_for(Case("go", "goroutines", "io", 100000, io_ms=1.0))
     assert [p.tasks for p in go.points] == [10_000, 100_000, 1_000_000]
     point = go.at(1_000_000)
     assert point is not None and point.stated == (2586.0, 2658.0)
     assert go.at(5000) is None
-    assert claims.scale_for(Case("python", "threading", "io", 100000, io_ms=10.0)) is None
-    python = claims.scale_for(Case("python", "asyncio", "io", 10, io_ms=10.0))
-    assert python is not None
+    assert claims.scale_for(Case("python", "threading", "io", 100000, io_ms=10.0)) == ()
+    asyncio = Case("python", "asyncio", "io", 10, io_ms=10.0)
+    (python,) = claims.scale_for(asyncio)  # no runtime reported: the band across versions only
     python_point = python.at(100_000)
     assert python_point is not None and python_point.stated == (147.0, 241.0)
+    # Runs that reported CPython 3.13 also get the figures measured on 3.13, and only those.
+    on_313 = claims.scale_for(asyncio, ("cpython 3.13.5",))
+    assert [s.runtime_version for s in on_313] == [None, "3.13", "3.13"]
+    assert [(p.tasks, p.claim.stated) for s in on_313[1:] for p in s.points] == [
+        (1_000_000, (729.0,)),
+        (1_000_000, (1276.0,)),
+    ]
+    assert [s.runtime_version for s in claims.scale_for(asyncio, ("cpython 3.11.2",))] == [None, "3.11"]
+    assert [s.runtime_version for s in claims.scale_for(asyncio, ("cpython 3.1.5",))] == [None]
 
 
 def test_every_section_names_its_source() -> None:
     claims = load_claims()
-    assert [s for s, _ in claims.sources] == ["io", "cpu", "scale"]
+    assert [s for s, _ in claims.sources] == ["io", "cpu", "scale", "analysis", "guide"]
     assert all(text for _, text in claims.sources)
     assert "MiB" in raw()["units"]["$comment"]
+
+
+# The seed article's "Analysis" section: (words start, per task KiB or (N, MiB)), as printed.
+ARTICLE_ANALYSIS = [
+    ("Python threading: each thread has a 1\N{EN DASH}8MB", (1024.0, 8192.0)),
+    ("Python asyncio: each coroutine has ~2\N{EN DASH}8KB", (2.0, 8.0)),
+    ("Go goroutines: each goroutine starts at 2KB", (2.0,)),
+    ("Node.js: each Promise + closure is ~1\N{EN DASH}2KB", (1.0, 2.0)),
+    ("10,000 concurrent connections: Threading", (10_000, (10240.0,))),
+    ("10,000 concurrent connections: asyncio", (10_000, (40.0,))),
+    ("100,000 concurrent WebSocket connections: Threading", (100_000, (102400.0,))),
+    ("100,000 concurrent WebSocket connections: asyncio", (100_000, (400.0,))),
+]
+
+
+def test_the_analysis_claims_are_the_articles() -> None:
+    claims = load_claims()
+    assert len(claims.analysis) == len(ARTICLE_ANALYSIS)
+    for claim, (words, expected) in zip(claims.analysis, ARTICLE_ANALYSIS, strict=True):
+        assert claim.words.startswith(words)
+        if claim.per_task:
+            assert claim.claim.unit == "KiB" and claim.claim.stated == expected
+        else:
+            assert (claim.tasks, claim.claim.stated) == expected and claim.claim.unit == "MiB"
+    thread = claims.analysis[0]
+    assert thread.match.matches(Case("python", "threading", "io", 10_000, io_ms=10.0))
+    assert not thread.match.matches(Case("python", "asyncio", "io", 10_000, io_ms=10.0))
+
+
+def test_the_guide_has_the_articles_four_rows_and_picks() -> None:
+    rows = load_claims().guide
+    assert [(r.label, r.workload) for r in rows] == [
+        ("I/O-bound, high concurrency", "io"),
+        ("CPU-bound", "cpu"),
+        ("Mixed (I/O + CPU)", "mixed"),
+        ("Simple, blocking (legacy libs)", "blocking"),
+    ]
+    assert [r.pick("python") for r in rows] == ["asyncio", "multiprocessing", "asyncio-processpool", "threading"]
+    assert [r.pick("node") for r in rows] == ["async", "worker_threads", "async-workers", "async"]
+    assert all(r.pick("go") == "goroutines" for r in rows)
 
 
 def _broken(change: Any) -> dict[str, Any]:
@@ -160,13 +208,18 @@ def _broken(change: Any) -> dict[str, Any]:
     ("change", "message"),
     [
         (lambda d: d["io"]["rows"][0].update(total_ms=[18, 12]), "reversed"),
-        (lambda d: d["io"]["rows"][0]["case"].update(language="rust"), "unknown language"),
+        (lambda d: d["io"]["rows"][0]["case"].update(language="cobol"), "unknown language"),
         (lambda d: d["io"]["rows"][0]["case"].update(approach="fibers"), "no approach"),
         (lambda d: d["io"]["rows"][0]["case"].update(threads=4), "unknown field"),
         (lambda d: d["io"]["rows"][0].pop("p99_ms"), "io/rows/0"),
         (lambda d: d["cpu"]["rows"][0]["case"].update(workload="io"), "must be 'cpu'"),
         (lambda d: d["units"].update(memory="MB"), "units/memory"),
         (lambda d: d["scale"]["series"][0]["points"].reverse(), "increasing"),
+        (lambda d: d["analysis"]["claims"][0].pop("per_task_kib"), "analysis"),
+        (lambda d: d["analysis"]["claims"][0]["case"].update(approach="fibers"), "no approach"),
+        (lambda d: d["guide"]["rows"][2]["picks"].update(node="worker_threads"), "no mixed approach"),
+        (lambda d: d["guide"]["rows"][0].update(workload="gpu"), "unknown workload"),
+        (lambda d: d["guide"]["rows"][3]["picks"].update(cobol="threads"), "unknown language"),
     ],
 )
 def test_invalid_files_are_rejected(change: Any, message: str) -> None:

@@ -84,3 +84,36 @@ def test_sweep_breaks_are_reported() -> None:
     assert [(s.approach, s.broke_at) for s in python.broken] == [("threading", 100_000)]
     assert python.broken[0].break_reason is not None
     assert python.broken[0].break_reason.kind == "resource_exhausted"
+
+
+def mixed(approach: str, total_ms: float, wakeup_p99_ms: float, workers: int | None = None) -> RunResult:
+    wakeup = {
+        "early_tasks": 0,
+        "earliest": 0.0,
+        "p50": wakeup_p99_ms / 2,
+        "p99": wakeup_p99_ms,
+        "latest": wakeup_p99_ms,
+    }
+    return ok("python", approach, "mixed", 200, workers=workers, cores=1, total_ms=total_ms, wakeup=wakeup)
+
+
+def test_mixed_pick_is_the_least_late_wakeup_among_fast_approaches() -> None:
+    runs = [
+        mixed("asyncio", total_ms=420.0, wakeup_p99_ms=395.0),
+        mixed("asyncio-processpool", total_ms=452.0, wakeup_p99_ms=1.4, workers=1),
+        # On time, but more than 1.5x the fastest total: not fast enough to be picked.
+        mixed("asyncio-to-thread", total_ms=700.0, wakeup_p99_ms=0.5),
+    ]
+    python = decide(summarize(runs, claims=NO_CLAIMS)).get("mixed", "python")
+    assert python is not None and python.pick is not None and python.cores == 1
+    assert python.pick.approach == "asyncio-processpool" and python.rule == "mixed_wakeup"
+
+
+def test_mixed_pick_follows_the_numbers() -> None:
+    # The loop woke its tasks on time (little CPU per task): then asyncio alone wins.
+    runs = [
+        mixed("asyncio", total_ms=420.0, wakeup_p99_ms=0.8),
+        mixed("asyncio-processpool", total_ms=452.0, wakeup_p99_ms=1.4, workers=1),
+    ]
+    python = decide(summarize(runs, claims=NO_CLAIMS)).get("mixed", "python")
+    assert python is not None and python.pick is not None and python.pick.approach == "asyncio"

@@ -142,7 +142,12 @@ def test_markdown_sections(report: Report) -> None:
     for heading in (
         "## I/O-bound",
         "## CPU-bound",
+        "## Mixed I/O + CPU",
+        "## Simple, blocking",
+        "## The article's decision guide, beside the measured picks",
         "## Decision guide",
+        "## The article's analysis: memory per task",
+        "## The article's analysis: memory at 10,000 and 100,000 tasks",
         "## Memory details",
         "## Latency, both views",
         "## Scale sweep",
@@ -150,7 +155,7 @@ def test_markdown_sections(report: Report) -> None:
         "## Method and sources",
     ):
         assert heading in text
-    assert "| Go goroutines (1000)      | io         | 6.10 (6.00\N{EN DASH}6.20)" in text
+    assert "| Go goroutines (1000)              | io         | 6.10 (6.00\N{EN DASH}6.20)" in text
     assert "StackInuse 1.52 MiB" in text  # int(6.1 MiB) // 4 = 1.52499 MiB
     assert "cpus 1, cpuset 0, memory 512 MiB, pids 4096, timeout 120 s" in text
     assert "## Plots" not in text
@@ -161,6 +166,14 @@ def test_markdown_sections(report: Report) -> None:
 def test_markdown_has_no_sweep_section_without_sweeps() -> None:
     text = EXPORTERS["markdown"](build_report([ok("python", "asyncio")], claims=load_claims()))
     assert "## Scale sweep" not in text
+
+
+def test_languages_the_article_never_measured_say_so() -> None:
+    runs = [ok("python", "asyncio"), ok("java", "virtual-threads"), ok("rust", "tokio")]
+    text = EXPORTERS["markdown"](build_report(runs, claims=load_claims()))
+    assert "The article has no Java figures: measured only" in text
+    assert "The article has no Rust figures: measured only" in text
+    assert "The article has no Python" not in text
 
 
 def test_markdown_escapes_cell_text() -> None:
@@ -196,7 +209,7 @@ def test_json_document(report: Report) -> None:
     assert text == dump_json(document)
     assert document["latency_view"] == "service" and document["memory_figure"] == "memory_bytes"
     assert [c["key"] for c in document["cases"]] == [c.key for c in report.summary.cases]
-    threading = document["cases"][0]
+    threading = next(c for c in document["cases"] if c["key"] == "io-python-threading-n1000")
     assert threading["stats"]["total_ms"]["median"] == 15.2
     assert {c["column"]: c["verdict"] for c in threading["checks"]} == {
         "total": "within",
@@ -204,7 +217,14 @@ def test_json_document(report: Report) -> None:
         "p99": "within",
         "memory": "within",
     }
-    assert [s["broke_at"] for s in document["sweeps"]] == [100000, None, None]
+    assert [s["broke_at"] for s in document["sweeps"]][:3] == [100000, None, None]
+    article = document["article"]
+    assert article["blocking"]["threshold"] == 100
+    mixed = {c["language"]: c for c in article["guide"] if c["workload"] == "mixed"}
+    assert mixed["python"]["measured_pick"] == "mixed-python-asyncio-processpool-w2-n200-c2"
+    assert mixed["python"]["agrees"] is True and mixed["python"]["cores"] == 2
+    threads = next(c for c in article["per_task"] if c["label"] == "Python threading")
+    assert threads["tasks"] == 10000 and threads["resident_verdict"] == "below"
 
 
 def test_compare_table_says_what_changed(report: Report) -> None:

@@ -23,6 +23,10 @@ def test_chart_set(plots: list[Plot]) -> None:
         "latency_cdf_cpu",
         "memory_cpu",
         "cpu_time_cpu",
+        "latency_cdf_mixed",
+        "memory_mixed",
+        "cpu_time_mixed",
+        "speedup_mixed",
         "scaling_memory",
     ]
 

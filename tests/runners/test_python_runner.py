@@ -1,15 +1,20 @@
-"""The Python runner at the article's parameters: all six approach/workload pairs, as a subprocess.
+"""The Python runner at the article's parameters: every approach/workload pair, as a subprocess.
 
 Each document must satisfy schema/result.schema.json (Draft 2020-12, formats checked) and the
-logical bounds that hold on any machine. Figures are never compared with timing expectations.
+logical bounds that hold on any machine. Figures are never compared with timing expectations; runs
+are only compared with each other.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import os
 import subprocess
 import sys
+import sysconfig
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,7 @@ from concbench_poly.results.schema import current_schema
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RUNNER = REPO_ROOT / "runners" / "python" / "runner.py"
+FNV1A_VECTORS = REPO_ROOT / "schema" / "fnv1a_vectors.json"
 
 # The article: 1,000 tasks; io waits 10 ms; ThreadPool(50); multiprocessing(4);
 # cpu hashes sha256(data * 10000) with 64-byte data.
@@ -30,14 +36,26 @@ POOL_SIZE = 50
 WORKERS = 4
 PAYLOAD_BYTES = 64
 REPEAT = 10000
+# cpu-loop and mixed: the contract's default, 16 KiB of FNV-1a per task.
+LOOP_BYTES = 16384
 
+LOOP_APPROACHES = ["threading", "asyncio", "multiprocessing"]
+MIXED_APPROACHES = ["threading", "asyncio", "threadpool", "asyncio-processpool", "asyncio-to-thread"]
+# uvloop (asyncio's io tasks on uvloop's event loop) is installed in the 3.11 and 3.13 images only;
+# the runner refuses it where it is missing (runners/python/tests/test_python_runner_runtimes.py).
+HAS_UVLOOP = importlib.util.find_spec("uvloop") is not None
+needs_uvloop = pytest.mark.skipif(not HAS_UVLOOP, reason="uvloop is not installed in this Python (the images have it)")
+UVLOOP = pytest.param("uvloop", marks=needs_uvloop)
 PAIRS = [
     ("io", "threading"),
     ("io", "asyncio"),
     ("io", "threadpool"),
+    pytest.param("io", "uvloop", marks=needs_uvloop),
     ("cpu", "threading"),
     ("cpu", "asyncio"),
     ("cpu", "multiprocessing"),
+    *(("cpu-loop", approach) for approach in LOOP_APPROACHES),
+    *(("mixed", approach) for approach in MIXED_APPROACHES),
 ]
 
 
@@ -52,16 +70,37 @@ def run(workload: str, approach: str) -> dict[str, Any]:
     args = ["--workload", workload, "--approach", approach, "--tasks", str(N)]
     if workload == "io":
         args += ["--io-ms", str(D), "--pool-size", str(POOL_SIZE)]
-    else:
+    elif workload == "cpu":
         args += ["--payload-bytes", str(PAYLOAD_BYTES), "--repeat", str(REPEAT), "--workers", str(WORKERS)]
+    elif workload == "cpu-loop":
+        args += ["--loop-bytes", str(LOOP_BYTES), "--workers", str(WORKERS)]
+    else:
+        args += ["--io-ms", str(D), "--loop-bytes", str(LOOP_BYTES), "--pool-size", str(POOL_SIZE)]
+        args += ["--workers", str(WORKERS)]
+    return run_runner(args)
+
+
+def run_runner(args: Sequence[str], preexec_fn: Callable[[], None] | None = None) -> dict[str, Any]:
+    """One run of the runner; exit 0 and exactly one JSON line on stdout."""
     completed = subprocess.run(
-        [sys.executable, str(RUNNER), *args], capture_output=True, text=True, timeout=600, check=False
+        [sys.executable, str(RUNNER), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        preexec_fn=preexec_fn,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert completed.stdout.endswith("\n") and completed.stdout.count("\n") == 1
     document = json.loads(completed.stdout)
     assert isinstance(document, dict)
     return document
+
+
+def fnv1a_vector(index: int, loop_bytes: int) -> str:
+    """The hex FNV-1a of task `index` from schema/fnv1a_vectors.json (the checksum every runner reports)."""
+    vectors = json.loads(FNV1A_VECTORS.read_text())["vectors"]
+    return next(str(v["hex"]) for v in vectors if (v["index"], v["loop_bytes"]) == (index, loop_bytes))
 
 
 @pytest.mark.parametrize(("workload", "approach"), PAIRS)
@@ -108,6 +147,16 @@ def test_io_every_task_waits_its_duration(approach: str) -> None:
     assert document["checksum"] is None
 
 
+@needs_uvloop
+def test_io_uvloop_waits_its_duration_to_the_millisecond() -> None:
+    # libuv's loop clock counts whole milliseconds: as Node's setTimeout, a uvloop timer may fire up to
+    # 1 ms early, which the runner leaves as it is and wakeup_ms shows.
+    document = run("io", "uvloop")
+    assert document["latency_ms"]["cdf"]["service"][0] > D - 1
+    assert document["wakeup_ms"]["earliest"] > -1
+    assert document["checksum"] is None
+
+
 def test_io_threadpool_runs_in_rounds_of_pool_size() -> None:
     document = run("io", "threadpool")
     rounds = N // POOL_SIZE
@@ -130,8 +179,9 @@ def test_io_threadpool_runs_in_rounds_of_pool_size() -> None:
     assert document["cpu"]["peak_threads"] == POOL_SIZE + 1
 
 
-def test_io_asyncio_is_concurrent() -> None:
-    document = run("io", "asyncio")
+@pytest.mark.parametrize("approach", ["asyncio", UVLOOP])
+def test_io_asyncio_is_concurrent(approach: str) -> None:
+    document = run("io", approach)
     assert document["workload"]["pool_size"] is None
     assert document["total_ms"] < N * D / 10
     # All N tasks are created before the loop runs any, and all start in one loop iteration before
@@ -166,3 +216,84 @@ def test_cpu_checksum_matches_hashlib(approach: str) -> None:
     payload_0 = bytes(j % 256 for j in range(PAYLOAD_BYTES))
     assert document["checksum"] == hashlib.sha256(payload_0 * REPEAT).hexdigest()
     assert document["workload"]["workers"] == (WORKERS if approach == "multiprocessing" else None)
+
+
+@pytest.mark.parametrize("approach", LOOP_APPROACHES)
+def test_cpu_loop_checksum_is_the_shared_vector(approach: str) -> None:
+    document = run("cpu-loop", approach)
+    assert document["checksum"] == fnv1a_vector(0, LOOP_BYTES)
+    assert document["workload"]["loop_bytes"] == LOOP_BYTES
+    assert document["workload"]["workers"] == (WORKERS if approach == "multiprocessing" else None)
+    assert document["wakeup_ms"] is None
+
+
+def test_cpu_loop_asyncio_runs_one_task_at_a_time() -> None:
+    concurrency = run("cpu-loop", "asyncio")["concurrency"]
+    assert (concurrency["peak_running"], concurrency["peak_in_flight"]) == (1, N)
+
+
+@pytest.mark.parametrize("approach", MIXED_APPROACHES)
+def test_mixed_every_task_waits_then_hashes(approach: str) -> None:
+    document = run("mixed", approach)
+    assert document["checksum"] == fnv1a_vector(0, LOOP_BYTES)
+    assert document["workload"]["io_ms"] == D
+    assert document["workload"]["loop_bytes"] == LOOP_BYTES
+    assert document["latency_ms"]["cdf"]["service"][0] >= D
+    # Python's sleeps never return early, and woke comes before the CPU work: each order statistic of
+    # the wake-up error is at most the service time's, minus D.
+    wakeup = document["wakeup_ms"]
+    assert wakeup["early_tasks"] == 0
+    assert 0 <= wakeup["p50"] <= wakeup["p99"] <= document["latency_ms"]["service"]["p99"] - D + 1e-6
+
+
+# The mixed workload's logical bound (issue 12): N = 200 tasks on one core, each waits D = 10 ms, then
+# does C = 2 ms of that core's cpu-loop work.
+MIXED_N = 200
+MIXED_D = 10
+MIXED_C_MS = 2
+CALIBRATION_TASKS = 200
+CALIBRATION_BYTES = 16384
+
+
+def one_cpu() -> int:
+    """The CPU every pinned run of a comparison uses: the first this test may use."""
+    return min(os.sched_getaffinity(0))
+
+
+def pinned_run(args: Sequence[str], cpu: int) -> dict[str, Any]:
+    """A run whose process (and every worker it forks) may only use `cpu`."""
+    document = run_runner(args, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+    assert document["status"] == "ok"
+    assert document["environment"]["parallelism"] == 1
+    return document
+
+
+def one_core_loop_bytes(cpu_ms: float, cpu: int) -> int:
+    """loop_bytes of cpu_ms of work on `cpu`, as the orchestrator calibrates it (service.calibrate_mixed):
+    one cpu-loop run on that core gives its bytes per ms."""
+    args = ["--workload", "cpu-loop", "--approach", "threading", "--tasks", str(CALIBRATION_TASKS)]
+    document = pinned_run([*args, "--loop-bytes", str(CALIBRATION_BYTES)], cpu)
+    bytes_per_ms = CALIBRATION_TASKS * CALIBRATION_BYTES / float(document["total_ms"])
+    return max(1, round(cpu_ms * bytes_per_ms))
+
+
+def test_mixed_asyncio_alone_wakes_later_than_with_a_process_pool() -> None:
+    """asyncio alone hashes on the event loop, so a task's wake-up waits for the work of the tasks that
+    woke before it; with a ProcessPool the loop only hands the work over. Both runs on the same single
+    core, compared with each other: no absolute time is asserted."""
+    cpu = one_cpu()
+    loop_bytes = one_core_loop_bytes(MIXED_C_MS, cpu)
+    args = ["--workload", "mixed", "--tasks", str(MIXED_N), "--io-ms", str(MIXED_D), "--loop-bytes", str(loop_bytes)]
+    alone = pinned_run([*args, "--approach", "asyncio"], cpu)
+    with_pool = pinned_run([*args, "--approach", "asyncio-processpool", "--workers", "1"], cpu)
+    assert with_pool["workload"]["workers"] == 1
+    assert alone["checksum"] == with_pool["checksum"]
+    assert alone["wakeup_ms"]["p99"] > with_pool["wakeup_ms"]["p99"]
+
+
+def test_runtime_is_the_interpreter_that_ran() -> None:
+    """runtime.gil_enabled: sys._is_gil_enabled() (null before 3.13); runtime.build_flags: CONFIG_ARGS."""
+    runtime = run("io", "asyncio")["runtime"]
+    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    assert runtime["gil_enabled"] is (bool(is_gil_enabled()) if callable(is_gil_enabled) else None)
+    assert runtime["build_flags"] == sysconfig.get_config_var("CONFIG_ARGS")

@@ -12,7 +12,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar, cast
 
-from concbench_poly.analysis.claims import MEMORY_UNIT_BYTES, Claim, ClaimRow, Claims, ClaimView, Column, Verdict
+from concbench_poly.analysis.claims import (
+    MEMORY_UNIT_BYTES,
+    Claim,
+    ClaimRow,
+    Claims,
+    ClaimView,
+    Column,
+    ScaleSeries,
+    Verdict,
+)
 from concbench_poly.analysis.environment import Environment, environment_of
 from concbench_poly.analysis.figures import (
     FIGURES,
@@ -133,6 +142,16 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class PublicFigure:
+    """A public benchmark's peak memory at one N, beside ours."""
+
+    label: str  # its series: "Python asyncio, CPython 3.11 (2025 report)"
+    claim: Claim  # in MiB
+    verdict: Verdict | None  # our cgroup peak against it
+    runtime_version: str | None
+
+
+@dataclass(frozen=True)
 class SweepPoint:
     """One task count of a sweep."""
 
@@ -151,8 +170,16 @@ class SweepPoint:
     cpu: Stat | None
     peak_running: Stat | None  # how many of the N tasks really overlapped
     failure: Failure | None
-    public: Claim | None  # public peak-memory figure at this N, in MiB
-    public_verdict: Verdict | None
+    publics: tuple[PublicFigure, ...] = ()  # public peak-memory figures at this N
+
+    @property
+    def public(self) -> Claim | None:
+        """The first public figure (the band across versions, where there is one)."""
+        return self.publics[0].claim if self.publics else None
+
+    @property
+    def public_verdict(self) -> Verdict | None:
+        return self.publics[0].verdict if self.publics else None
 
     @property
     def completed(self) -> bool:
@@ -412,11 +439,12 @@ def _sweeps(cases: Sequence[CaseSummary], claims: Claims) -> tuple[Sweep, ...]:
         if len({m.case.tasks for m in members}) < 2:
             continue
         members = sorted(members, key=lambda m: m.case.tasks)
-        series = claims.scale_for(members[0].case)
+        runtimes = tuple(sorted({r for m in members for r in m.runtimes}))
+        series = claims.scale_for(members[0].case, runtimes)
         points: list[SweepPoint] = []
         previous: SweepPoint | None = None
         for member in members:
-            point = _sweep_point(member, previous, series.at(member.case.tasks) if series else None)
+            point = _sweep_point(member, previous, series)
             points.append(point)
             if point.memory is not None:
                 previous = point
@@ -445,7 +473,7 @@ def _family_label(case: Case) -> str:
     return f"{case.family_label}, CPU"
 
 
-def _sweep_point(member: CaseSummary, previous: SweepPoint | None, public: Claim | None) -> SweepPoint:
+def _sweep_point(member: CaseSummary, previous: SweepPoint | None, series: Sequence[ScaleSeries]) -> SweepPoint:
     case = member.case
     memory = member.stat(MEMORY_FIGURE)
     marginal = None
@@ -455,7 +483,16 @@ def _sweep_point(member: CaseSummary, previous: SweepPoint | None, public: Claim
     if case.workload == "io" and case.io_ms is not None:
         batches = math.ceil(case.tasks / case.pool_size) if case.pool_size else 1
         floor_ms = case.io_ms * batches
-    public_verdict = public.verdict(memory.median / MEMORY_UNIT_BYTES) if public and memory else None
+    publics = tuple(
+        PublicFigure(
+            s.label,
+            claim,
+            claim.verdict(memory.median / MEMORY_UNIT_BYTES) if memory else None,
+            s.runtime_version,
+        )
+        for s in series
+        if (claim := s.at(case.tasks)) is not None
+    )
     return SweepPoint(
         tasks=case.tasks,
         case_key=member.key,
@@ -472,6 +509,5 @@ def _sweep_point(member: CaseSummary, previous: SweepPoint | None, public: Claim
         cpu=member.stat("cpu_s"),
         peak_running=member.stat("peak_running"),
         failure=member.main_failure(),
-        public=public,
-        public_verdict=public_verdict,
+        publics=publics,
     )

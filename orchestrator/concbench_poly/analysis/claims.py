@@ -22,7 +22,7 @@ from concbench_poly.contract import contract
 from concbench_poly.errors import ConcbenchError
 
 Verdict = Literal["within", "above", "below"]
-Column = Literal["total", "p50", "p99", "memory", "peak_rss"]
+Column = Literal["total", "p50", "p99", "memory", "peak_rss", "per_task"]
 ClaimView = Literal["service", "end_to_end"]
 
 # The file's memory unit; claims.json says why MiB and not 10^6 bytes.
@@ -107,9 +107,47 @@ class ScaleSeries:
     label: str
     match: CaseMatch
     points: tuple[ScalePoint, ...]
+    # The runtime version the figures were measured on ("3.11"); None: any (a band across versions).
+    runtime_version: str | None = None
+    source: str | None = None  # where these figures come from, where not the section's source
 
     def at(self, tasks: int) -> Claim | None:
         return next((p.claim for p in self.points if p.tasks == tasks), None)
+
+    def fits(self, runtimes: tuple[str, ...]) -> bool:
+        """Whether runs that reported these runtimes ("cpython 3.11.2") are of the series' version."""
+        if self.runtime_version is None:
+            return True
+        wanted = self.runtime_version
+        versions = [runtime.split(" ", 1)[-1].removeprefix("go").removeprefix("v") for runtime in runtimes]
+        return bool(versions) and all(v == wanted or v.startswith(wanted + ".") for v in versions)
+
+
+@dataclass(frozen=True)
+class AnalysisClaim:
+    """A claim of the article's analysis: memory per task, or the memory N tasks would take."""
+
+    words: str  # the article's own words
+    match: CaseMatch
+    claim: Claim  # per task in KiB, or at `tasks` in MiB
+    tasks: int | None  # None: a per-task claim
+
+    @property
+    def per_task(self) -> bool:
+        return self.tasks is None
+
+
+@dataclass(frozen=True)
+class GuideRow:
+    """One row of the article's decision guide: its pick per language."""
+
+    label: str  # "Mixed (I/O + CPU)"
+    workload: str  # io, cpu, mixed, or "blocking" (the simple, blocking scenario)
+    picks: tuple[tuple[str, str], ...]  # (language, approach)
+    note: str | None
+
+    def pick(self, language: str) -> str | None:
+        return dict(self.picks).get(language)
 
 
 @dataclass(frozen=True)
@@ -120,6 +158,8 @@ class Claims:
     scale: tuple[ScaleSeries, ...]
     sources: tuple[tuple[str, str], ...]  # (section, source text), in file order
     notes: tuple[tuple[str, str], ...]  # (section, $comment)
+    analysis: tuple[AnalysisClaim, ...] = ()
+    guide: tuple[GuideRow, ...] = ()
 
     def rows(self, workload: str) -> tuple[ClaimRow, ...]:
         return self.io if workload == "io" else self.cpu if workload == "cpu" else ()
@@ -127,8 +167,10 @@ class Claims:
     def row_for(self, case: Case) -> ClaimRow | None:
         return next((row for row in self.rows(case.workload) if row.match.matches(case)), None)
 
-    def scale_for(self, case: Case) -> ScaleSeries | None:
-        return next((s for s in self.scale if s.match.matches(case)), None)
+    def scale_for(self, case: Case, runtimes: tuple[str, ...] = ()) -> tuple[ScaleSeries, ...]:
+        """The public series of the case's approach: the bands across versions, and those measured on
+        the runtime version its runs reported."""
+        return tuple(s for s in self.scale if s.match.matches(case) and s.fits(runtimes))
 
     def source(self, section: str) -> str | None:
         return dict(self.sources).get(section)
@@ -164,8 +206,10 @@ def parse_claims(document: Any, *, source: str) -> Claims:
     tolerance = float(document["tolerance"]["relative"])
     io = tuple(_row(r, "io", tolerance, source, i) for i, r in enumerate(document["io"]["rows"]))
     cpu = tuple(_row(r, "cpu", tolerance, source, i) for i, r in enumerate(document["cpu"]["rows"]))
-    scale = tuple(_series(s, source, i) for i, s in enumerate(document["scale"]["series"]))
-    sections = ("io", "cpu", "scale")
+    scale = tuple(_series(s, tolerance, source, i) for i, s in enumerate(document["scale"]["series"]))
+    analysis = tuple(_analysis(a, tolerance, source, i) for i, a in enumerate(document["analysis"]["claims"]))
+    guide = tuple(_guide_row(r, source, i) for i, r in enumerate(document["guide"]["rows"]))
+    sections = ("io", "cpu", "scale", "analysis", "guide")
     return Claims(
         tolerance=tolerance,
         io=io,
@@ -173,7 +217,37 @@ def parse_claims(document: Any, *, source: str) -> Claims:
         scale=scale,
         sources=tuple((s, document[s]["source"]) for s in sections),
         notes=tuple((s, document[s]["$comment"]) for s in sections if "$comment" in document[s]),
+        analysis=analysis,
+        guide=guide,
     )
+
+
+# The guide's "Simple, blocking" row is the I/O workload at a few tasks (cases.blocking_cases).
+BLOCKING_ROW = "blocking"
+
+
+def _guide_row(raw: dict[str, Any], source: str, i: int) -> GuideRow:
+    where = f"{source}: guide/rows/{i} ({raw['label']})"
+    registry = contract()
+    workload = raw["workload"]
+    if workload != BLOCKING_ROW and workload not in registry.workload_names:
+        raise ClaimsError(f"{where}: unknown workload {workload!r}")
+    runs_on = "io" if workload == BLOCKING_ROW else workload
+    for language, approach in raw["picks"].items():
+        if language not in registry.languages:
+            raise ClaimsError(f"{where}: unknown language {language!r}")
+        if approach not in registry.runner(language).approaches_for(runs_on):
+            raise ClaimsError(f"{where}: {language} has no {runs_on} approach {approach!r}")
+    return GuideRow(raw["label"], workload, tuple(raw["picks"].items()), raw.get("$comment"))
+
+
+def _analysis(raw: dict[str, Any], tolerance: float, source: str, i: int) -> AnalysisClaim:
+    where = f"{source}: analysis/claims/{i}"
+    if "per_task_kib" in raw:
+        claim = _claim("per_task", "KiB", raw["per_task_kib"], tolerance, where)
+        return AnalysisClaim(raw["words"], _match(raw["case"], where), claim, None)
+    claim = _claim("memory", "MiB", raw["memory_mib"], tolerance, where)
+    return AnalysisClaim(raw["words"], _match(raw["case"], where), claim, int(raw["tasks"]))
 
 
 def _row(raw: dict[str, Any], workload: Literal["io", "cpu"], tolerance: float, source: str, i: int) -> ClaimRow:
@@ -197,16 +271,24 @@ def _row(raw: dict[str, Any], workload: Literal["io", "cpu"], tolerance: float, 
     )
 
 
-def _series(raw: dict[str, Any], source: str, i: int) -> ScaleSeries:
+def _series(raw: dict[str, Any], tolerance: float, source: str, i: int) -> ScaleSeries:
     where = f"{source}: scale/series/{i} ({raw['label']})"
+    # Ranges are the band across the posts as printed; a single figure (one post, one version) gets the
+    # file's tolerance like every other single value.
     points = tuple(
-        ScalePoint(tasks=p["tasks"], claim=_claim("peak_rss", "MiB", p["peak_rss_mib"], 0.0, where))
+        ScalePoint(tasks=p["tasks"], claim=_claim("peak_rss", "MiB", p["peak_rss_mib"], tolerance, where))
         for p in raw["points"]
     )
     tasks = [p.tasks for p in points]
     if tasks != sorted(set(tasks)):
         raise ClaimsError(f"{where}: points must have increasing, distinct task counts")
-    return ScaleSeries(label=raw["label"], match=_match(raw["case"], where), points=points)
+    return ScaleSeries(
+        label=raw["label"],
+        match=_match(raw["case"], where),
+        points=points,
+        runtime_version=raw.get("runtime_version"),
+        source=raw.get("source"),
+    )
 
 
 def _match(raw: dict[str, Any], where: str) -> CaseMatch:
@@ -262,14 +344,29 @@ _VALUE = {
 _CASE = {
     "type": "object",
     "required": ["language", "approach", "workload"],
-    "properties": {"workload": {"enum": ["io", "cpu"]}},
+    "properties": {"workload": {"type": "string", "minLength": 1}},
 }
 _ROW_COMMON = {"label": {"type": "string", "minLength": 1}, "case": _CASE, "$comment": {"type": "string"}}
 _SECTION_COMMON = {"source": {"type": "string", "minLength": 1}, "$comment": {"type": "string"}}
 
+
+def _section(key: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A claims section: its source, and a list `key` of items of one shape."""
+    return {
+        "type": "object",
+        "required": ["source", key],
+        "properties": {**_SECTION_COMMON, key: {"type": "array", "items": item}},
+    }
+
+
+def _row_shape(required: list[str], **properties: Any) -> dict[str, Any]:
+    """One item of a section: no other keys, so a misspelt key in claims.json fails loudly."""
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+
+
 _SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["claims_version", "units", "tolerance", "io", "cpu", "scale"],
+    "required": ["claims_version", "units", "tolerance", "io", "cpu", "scale", "analysis", "guide"],
     "properties": {
         "claims_version": {"const": 1},
         "units": {
@@ -282,79 +379,66 @@ _SCHEMA: dict[str, Any] = {
             "required": ["relative"],
             "properties": {"relative": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}},
         },
-        "io": {
-            "type": "object",
-            "required": ["source", "rows"],
-            "properties": {
-                **_SECTION_COMMON,
-                "rows": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["label", "case", "total_ms", "p50_ms", "p99_ms", "memory_mib"],
-                        "additionalProperties": False,
-                        "properties": {
-                            **_ROW_COMMON,
-                            "total_ms": _VALUE,
-                            "p50_ms": _VALUE,
-                            "p99_ms": _VALUE,
-                            "memory_mib": _VALUE,
-                            "p99_view": {"enum": ["service", "end_to_end"]},
-                        },
-                    },
-                },
+        "io": _section(
+            "rows",
+            _row_shape(
+                ["label", "case", "total_ms", "p50_ms", "p99_ms", "memory_mib"],
+                **_ROW_COMMON,
+                total_ms=_VALUE,
+                p50_ms=_VALUE,
+                p99_ms=_VALUE,
+                memory_mib=_VALUE,
+                p99_view={"enum": ["service", "end_to_end"]},
+            ),
+        ),
+        "cpu": _section(
+            "rows",
+            _row_shape(
+                ["label", "case", "total_ms"],
+                **_ROW_COMMON,
+                total_ms=_VALUE,
+                parallelism={"type": "integer", "minimum": 1},
+            ),
+        ),
+        "analysis": _section(
+            "claims",
+            {
+                **_row_shape(
+                    ["words", "case"],
+                    words={"type": "string", "minLength": 1},
+                    case=_CASE,
+                    per_task_kib=_VALUE,
+                    tasks={"type": "integer", "minimum": 1},
+                    memory_mib=_VALUE,
+                ),
+                "oneOf": [{"required": ["per_task_kib"]}, {"required": ["tasks", "memory_mib"]}],
             },
-        },
-        "cpu": {
-            "type": "object",
-            "required": ["source", "rows"],
-            "properties": {
-                **_SECTION_COMMON,
-                "rows": {
+        ),
+        "guide": _section(
+            "rows",
+            _row_shape(
+                ["label", "workload", "picks"],
+                label={"type": "string", "minLength": 1},
+                workload={"type": "string", "minLength": 1},
+                picks={"type": "object", "additionalProperties": {"type": "string"}},
+                **{"$comment": {"type": "string"}},
+            ),
+        ),
+        "scale": _section(
+            "series",
+            _row_shape(
+                ["label", "case", "points"],
+                **_ROW_COMMON,
+                runtime_version={"type": "string", "minLength": 1},
+                source={"type": "string", "minLength": 1},
+                points={
                     "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["label", "case", "total_ms"],
-                        "additionalProperties": False,
-                        "properties": {
-                            **_ROW_COMMON,
-                            "total_ms": _VALUE,
-                            "parallelism": {"type": "integer", "minimum": 1},
-                        },
-                    },
+                    "minItems": 1,
+                    "items": _row_shape(
+                        ["tasks", "peak_rss_mib"], tasks={"type": "integer", "minimum": 1}, peak_rss_mib=_VALUE
+                    ),
                 },
-            },
-        },
-        "scale": {
-            "type": "object",
-            "required": ["source", "series"],
-            "properties": {
-                **_SECTION_COMMON,
-                "series": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["label", "case", "points"],
-                        "additionalProperties": False,
-                        "properties": {
-                            **_ROW_COMMON,
-                            "points": {
-                                "type": "array",
-                                "minItems": 1,
-                                "items": {
-                                    "type": "object",
-                                    "required": ["tasks", "peak_rss_mib"],
-                                    "additionalProperties": False,
-                                    "properties": {
-                                        "tasks": {"type": "integer", "minimum": 1},
-                                        "peak_rss_mib": _VALUE,
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
+            ),
+        ),
     },
 }

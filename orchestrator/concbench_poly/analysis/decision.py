@@ -8,6 +8,9 @@ Rules, stated so that a reader can check a pick against the tables:
   them the smallest memory (the cgroup peak) wins, because for waiting tasks memory is what limits
   how many fit.
 - CPU-bound: the shortest total (wall) time wins; CPU time is shown to tell parallelism from luck.
+- Mixed I/O + CPU: among the approaches within the same 1.5x of the fastest total, the smallest
+  wake-up lateness p99 of the I/O part wins: a loop stalled by CPU work wakes its waiting tasks late,
+  which is what a server's other requests would feel.
 - A pick whose deciding figure overlaps the runner-up's [min, max] is flagged as a close call.
 
 Structured only: report/text.py words every decision.
@@ -16,7 +19,7 @@ Structured only: report/text.py words every decision.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -34,9 +37,10 @@ OVERALL = "overall"
 # several batches does not.
 IO_TIME_SLACK = 1.5
 
-# Why a pick won: "only" (nothing to compare it with), "io_memory" (smallest peak RSS among the
-# fast-enough), "cpu_time" (shortest total time).
-Rule = Literal["only", "io_memory", "cpu_time"]
+# Why a pick won: "only" (nothing to compare it with), "io_memory" (smallest cgroup peak among the
+# fast-enough), "cpu_time" (shortest total time), "mixed_wakeup" (smallest wake-up p99 among the
+# fast-enough).
+Rule = Literal["only", "io_memory", "cpu_time", "mixed_wakeup"]
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,13 @@ class Option:
     key: str
     label: str  # full case label without the task count, "Python asyncio"
     short: str  # within one language, "asyncio"
+    approach: str  # the contract's name, "asyncio-processpool"
     completed: bool
     total_ms: Stat | None
     p99_ms: Stat | None
     memory_bytes: Stat | None  # the headline memory (MEMORY_FIGURE)
     cpu_s: Stat | None
+    wakeup_p99_ms: Stat | None  # how late the I/O part's timers fired
     failure: Failure | None  # the most frequent failure, where runs failed
     kind: str  # the contract's kind of approach: threads, process-pool, event-loop ...
     language: str
@@ -94,6 +100,7 @@ class DecisionGuide:
         return next((d for d in self.decisions if d.workload == workload and d.scope == scope), None)
 
 
+# Always in the guide, measured or not (the article's first two rows); other workloads where measured.
 GUIDE_WORKLOADS = ("io", "cpu")
 
 
@@ -134,7 +141,7 @@ def _decide_measured(summary: Summary, workload: str, scope: str, cores: int | N
     done = [o for o in options if o.completed]
     if not done:
         return Decision(workload, scope, tasks, None, tuple(options), None, None, broken)
-    pick, rule, decider = _pick_io(done) if workload == "io" else _pick_cpu(done)
+    pick, rule, decider = PICKS.get(workload, _pick_cpu)(done)
     alternatives = tuple(o for o in options if o is not pick)
     return Decision(
         workload=workload,
@@ -169,11 +176,13 @@ def _option(case_summary: CaseSummary, view: LatencyView) -> Option:
         key=case_summary.key,
         label=label,
         short=label.removeprefix(f"{contract().display_name(case.language)} "),
+        approach=case.approach,
         completed=case_summary.completed,
         total_ms=case_summary.stat("total_ms"),
         p99_ms=case_summary.stat(latency_figure(view, "p99")),
         memory_bytes=case_summary.stat(MEMORY_FIGURE),
         cpu_s=case_summary.stat("cpu_s"),
+        wakeup_p99_ms=case_summary.stat("wakeup_p99_ms"),
         failure=failure,
         kind=contract().approach_kind(case.language, case.approach),
         language=case.language,
@@ -184,16 +193,32 @@ def _median(stat: Stat | None) -> float:
     return stat.median if stat is not None else float("inf")
 
 
-def _pick_io(done: list[Option]) -> tuple[Option, Rule, str]:
+def _fast_enough(done: list[Option]) -> list[Option]:
     fastest = min(_median(o.total_ms) for o in done)
-    fast_enough = [o for o in done if _median(o.total_ms) <= fastest * IO_TIME_SLACK]
-    pick = min(fast_enough, key=lambda o: (_median(o.memory_bytes), _median(o.p99_ms), o.key))
+    return [o for o in done if _median(o.total_ms) <= fastest * IO_TIME_SLACK]
+
+
+def _pick_io(done: list[Option]) -> tuple[Option, Rule, str]:
+    pick = min(_fast_enough(done), key=lambda o: (_median(o.memory_bytes), _median(o.p99_ms), o.key))
     return pick, "only" if len(done) == 1 else "io_memory", "memory_bytes"
 
 
 def _pick_cpu(done: list[Option]) -> tuple[Option, Rule, str]:
     pick = min(done, key=lambda o: (_median(o.total_ms), _median(o.cpu_s), o.key))
     return pick, "only" if len(done) == 1 else "cpu_time", "total_ms"
+
+
+def _pick_mixed(done: list[Option]) -> tuple[Option, Rule, str]:
+    pick = min(_fast_enough(done), key=lambda o: (_median(o.wakeup_p99_ms), _median(o.total_ms), o.key))
+    return pick, "only" if len(done) == 1 else "mixed_wakeup", "wakeup_p99_ms"
+
+
+# The rule of each workload; a CPU-bound workload not listed (cpu-loop) is judged as CPU-bound.
+PICKS: dict[str, Callable[[list[Option]], tuple[Option, Rule, str]]] = {
+    "io": _pick_io,
+    "cpu": _pick_cpu,
+    "mixed": _pick_mixed,
+}
 
 
 def _close_call(pick: Option, alternatives: Sequence[Option], decider: str) -> Option | None:

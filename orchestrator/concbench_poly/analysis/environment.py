@@ -48,6 +48,8 @@ class RunnerView:
 class RuntimeSeen:
     language: str
     runtime: str  # "cpython 3.11.2"
+    gil_enabled: bool | None = None  # CPython 3.13+: whether the GIL was on (False: free-threaded)
+    build_flags: str | None = None  # how it was built, as it says (CPython: CONFIG_ARGS)
 
 
 @dataclass(frozen=True)
@@ -87,21 +89,24 @@ def environment_of(results: Sequence[RunResult]) -> Environment:
         if isinstance(execution.get("host"), dict):
             hosts.add(_host(execution["host"]))
         if result.runtime:
-            runtimes.add(RuntimeSeen(result.case.language, result.runtime))
+            seen = document.get("runtime") or {}
+            runtimes.add(
+                RuntimeSeen(result.case.language, result.runtime, seen.get("gil_enabled"), seen.get("build_flags"))
+            )
         if isinstance(document.get("environment"), dict):
             views.add(_runner_view(document["environment"]))
     return Environment(
         executors=tuple(sorted(executors)),
         run_ids=tuple(sorted(run_ids)),
         limits=_sorted(limits),
-        runtimes=tuple(sorted(runtimes)),
+        runtimes=_sorted(runtimes),
         hosts=_sorted(hosts),
         runner_views=_sorted(views),
         images=tuple(sorted(images)),
     )
 
 
-T = TypeVar("T", LimitsSeen, HostSeen, RunnerView)
+T = TypeVar("T", LimitsSeen, HostSeen, RunnerView, RuntimeSeen)
 
 
 def _sorted(values: set[T]) -> tuple[T, ...]:

@@ -1,7 +1,8 @@
 """The one report model: everything every exporter shows, computed once per report.
 
-summary (per-case statistics, claim verdicts, sweeps, environment) and the decision guide, all as
-data. Exporters (concbench_poly.report) are pure functions of a Report; only they write prose.
+summary (per-case statistics, claim verdicts, sweeps, environment), the decision guide, and the
+article's analysis and guide checked against both, all as data. Exporters (concbench_poly.report)
+are pure functions of a Report; only they write prose.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from concbench_poly.analysis.aggregate import Summary, summarize
+from concbench_poly.analysis.article import ArticleCheck, check_article
 from concbench_poly.analysis.claims import Claims
 from concbench_poly.analysis.decision import DecisionGuide, decide
 from concbench_poly.analysis.figures import LatencyView
+from concbench_poly.analysis.runtimes import RuntimeView, runtime_views
 from concbench_poly.results.model import RunResult
 
 
@@ -31,13 +34,16 @@ class Plan:
     cases: tuple[PlannedCase, ...]  # in plan order
     complete: bool  # every planned run finished (run.json's `complete`)
     stopped: str | None  # why the invocation stopped early, where it did
+    mixed_cpu_ms: float | None = None  # the mixed workload's C, in ms of one core's work, where planned
 
 
 @dataclass(frozen=True)
 class Report:
     summary: Summary
     guide: DecisionGuide
+    article: ArticleCheck
     plan: Plan | None = None  # None: results without a run.json (or from a version that kept none)
+    runtimes: tuple[RuntimeView, ...] = ()  # languages measured on several runtimes, side by side
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -61,4 +67,6 @@ def build_report(
     """Pure: the same results, claims, view and plan give the same Report."""
     summary = summarize(results, claims=claims, latency_view=latency_view)
     missing = tuple(p for p in plan.cases if summary.case(p.key) is None) if plan is not None else ()
-    return Report(summary=summary, guide=decide(summary, missing=missing), plan=plan)
+    guide = decide(summary, missing=missing)
+    runtimes = runtime_views(results, summary.latency_view)
+    return Report(summary=summary, guide=guide, article=check_article(summary, guide), plan=plan, runtimes=runtimes)

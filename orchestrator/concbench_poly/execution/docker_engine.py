@@ -10,12 +10,14 @@ from typing import Any
 
 import docker
 import docker.errors
+import docker.tls
 import requests.exceptions
 from docker.models.containers import Container
 
 from concbench_poly.config import CONTAINER_TMPFS, CONTAINER_USER, MANAGED_LABEL, Limits
 from concbench_poly.errors import EngineUnavailableError
 from concbench_poly.execution.core_locks import EXPIRES_LABEL, created_epoch
+from concbench_poly.execution.hosts import HostSpec
 from concbench_poly.execution.invocation import GRACE_S, INVOCATION_LABEL, Invocation, from_labels, is_gone
 
 CASE_LABEL = "concbench-poly.case"
@@ -39,6 +41,44 @@ def connect(timeout_s: float = 120.0) -> docker.DockerClient:
     except ENGINE_ERRORS as exc:
         raise EngineUnavailableError(
             f"no Docker engine answers ({_first_line(exc)}); start dockerd or use --executor local"
+        ) from None
+    return client
+
+
+class VerifiedTlsConfig(docker.tls.TLSConfig):
+    """docker-py's TLSConfig, made to verify against the host's own CA whatever the environment says.
+
+    requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE replace a session's `verify` (docker-py issue
+    #2433, open): where either is set, as on many CI machines, a plain TLSConfig checks the engine
+    against the system bundle, and a private CA's engine fails with CERTIFICATE_VERIFY_FAILED. A
+    client that does not trust the environment keeps its CA; it also ignores HTTP(S)_PROXY and
+    .netrc, which have no business on a connection to an engine. docker-py configures the client
+    before it first asks the engine for its API version, so that first request is covered too."""
+
+    def configure_client(self, client: docker.APIClient) -> None:
+        super().configure_client(client)
+        client.trust_env = False
+
+
+def connect_host(host: HostSpec, timeout_s: float = 120.0) -> docker.DockerClient:
+    """A client of one fleet host that has answered a ping; EngineUnavailableError names the host."""
+    try:
+        if host.transport == "tcp":
+            tls: docker.tls.TLSConfig | bool = False
+            if host.tls is not None:
+                # verify=True: the engine's certificate must chain to the host's CA (never switched off).
+                tls = VerifiedTlsConfig(
+                    client_cert=(str(host.tls.cert), str(host.tls.key)), ca_cert=str(host.tls.ca), verify=True
+                )
+            client = docker.DockerClient(base_url=host.url, tls=tls, timeout=int(timeout_s))
+        else:
+            # ssh:// goes through paramiko, which reads the user's ~/.ssh/config, known_hosts and agent;
+            # the ssh CLI transport (use_ssh_client=True) broke its pipe against a second engine here.
+            client = docker.DockerClient(base_url=host.url, timeout=int(timeout_s), use_ssh_client=False)
+        client.ping()
+    except (*ENGINE_ERRORS, OSError) as exc:
+        raise EngineUnavailableError(
+            f"host {host.name} ({host.url}): no Docker engine answers ({_first_line(exc)})"
         ) from None
     return client
 

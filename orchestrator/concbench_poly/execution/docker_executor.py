@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from concbench_poly.config import MANAGED_LABEL
 from concbench_poly.errors import EngineUnavailableError, RunnerFailedError
 from concbench_poly.execution import interrupts
 from concbench_poly.execution.base import RawRun, RunRequest
@@ -24,7 +26,8 @@ from concbench_poly.execution.docker_engine import (
     engine_version,
     reap_containers,
 )
-from concbench_poly.execution.host import host_info
+from concbench_poly.execution.host import engine_host_info, host_info
+from concbench_poly.execution.hosts import HostSpec
 from concbench_poly.execution.images import ImageRef
 from concbench_poly.execution.invocation import INVOCATION_LABEL, Invocation
 from concbench_poly.execution.machine import Machine, docker_machine
@@ -37,20 +40,63 @@ KILL_GRACE_S = 30.0
 class DockerExecutor:
     name = "docker"
 
-    def __init__(self, client: docker.DockerClient, images: Mapping[str, ImageRef] | None = None) -> None:
+    def __init__(
+        self,
+        client: docker.DockerClient,
+        images: Mapping[str, ImageRef] | Iterable[ImageRef] | None = None,
+        host: HostSpec | None = None,
+    ) -> None:
         self._client = client
-        self._images = dict(images or {})
+        self._images: dict[tuple[str, str | None], ImageRef] = {}
+        self.use_images(images or ())
+        self.host = host
         # An engine behind a unix socket runs its containers on this machine.
-        self.on_this_machine = str(client.api.base_url).startswith(("http+docker://localhost", "unix:"))
+        self.on_this_machine = (
+            host.on_this_machine
+            if host is not None
+            else str(client.api.base_url).startswith(("http+docker://localhost", "unix:"))
+        )
+        self._host_info: dict[str, Any] | None = None
 
     def host_info(self) -> dict[str, Any]:
-        return host_info(docker_version=engine_version(self._client))
+        if self.on_this_machine:
+            return host_info(docker_version=engine_version(self._client))
+        if self._host_info is None:
+            try:
+                info = self._client.info()
+            except ENGINE_ERRORS as exc:
+                raise EngineUnavailableError(f"{self._where}: the Docker engine did not answer `info`: {exc}") from exc
+            self._host_info = engine_host_info(info, engine_version(self._client), self._cpuinfo())
+        return self._host_info
+
+    @property
+    def _where(self) -> str:
+        return f"host {self.host.name}" if self.host is not None else "docker"
+
+    def _cpuinfo(self) -> str | None:
+        """/proc/cpuinfo of the engine's machine, read by a throwaway container of a runner image."""
+        image = next((ref.tag for ref in self._images.values() if ref.tag), None)
+        if image is None:
+            return None
+        try:
+            output = self._client.containers.run(
+                image,
+                ["/proc/cpuinfo"],
+                entrypoint=["cat"],
+                remove=True,
+                network_mode="none",
+                labels={MANAGED_LABEL: "true"},
+            )
+        except ENGINE_ERRORS:
+            return None
+        return output.decode("utf-8", errors="replace") if isinstance(output, bytes) else None
 
     def machine(self) -> Machine:
         try:
-            return docker_machine(self._client.info())
+            machine = docker_machine(self._client.info())
         except ENGINE_ERRORS as exc:
-            raise EngineUnavailableError(f"the Docker engine did not answer `info`: {exc}") from exc
+            raise EngineUnavailableError(f"{self._where}: the Docker engine did not answer `info`: {exc}") from exc
+        return machine if self.host is None else replace(machine, name=f"host {self.host.name} ({machine.name})")
 
     def reap(self, current: Invocation) -> list[str]:
         return reap_containers(self._client, current)
@@ -64,12 +110,14 @@ class DockerExecutor:
     def client(self) -> docker.DockerClient:
         return self._client
 
-    def use_images(self, images: Mapping[str, ImageRef]) -> None:
-        """The images the runs use, once built (the limits are checked before anything is built)."""
-        self._images = dict(images)
+    def use_images(self, images: Mapping[str, ImageRef] | Iterable[ImageRef]) -> None:
+        """The images the runs use, once built (the limits are checked before anything is built): one
+        per language and runtime (a mapping by language is taken by its values)."""
+        refs = images.values() if isinstance(images, Mapping) else images
+        self._images = {(ref.language, ref.runtime): ref for ref in refs}
 
     def run(self, request: RunRequest) -> RawRun:
-        image = self._images[request.case.language]
+        image = self._images[(request.case.language, request.case.runtime)]
         # Every container names its invocation, so a reaper can tell whether its owner is gone.
         owner = request.invocation.labels() if request.invocation else {INVOCATION_LABEL: request.run_id}
         labels = {**owner, CASE_LABEL: request.case.key}

@@ -36,3 +36,16 @@ def host_info(docker_version: str | None = None) -> dict[str, Any]:
         "docker_version": docker_version,
         "cgroup_version": cgroup_version(),
     }
+
+
+def engine_host_info(info: dict[str, Any], docker_version: str | None, cpuinfo: str | None) -> dict[str, Any]:
+    """The same fields as host_info(), for an engine on another machine: from its `docker info`, and
+    the CPU model from /proc/cpuinfo as one of its containers read it (None where that failed)."""
+    cgroup = info.get("CgroupVersion")
+    return {
+        "kernel": info.get("KernelVersion") or None,
+        "cpu_model": cpu_model(cpuinfo) if cpuinfo else None,
+        "cpu_count": int(info["NCPU"]) if info.get("NCPU") else None,
+        "docker_version": docker_version,
+        "cgroup_version": int(cgroup) if cgroup else None,
+    }

@@ -11,19 +11,23 @@ import fnmatch
 import hashlib
 import shutil
 import subprocess
+import tarfile
 import tempfile
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 import docker
 import docker.errors
 
 from concbench_poly.config import MANAGED_LABEL
 from concbench_poly.contract import contract
-from concbench_poly.errors import ImageBuildError
+from concbench_poly.errors import EngineUnavailableError, ImageBuildError
 from concbench_poly.execution.debian import debian_mirror
+from concbench_poly.execution.docker_engine import ENGINE_ERRORS
+from concbench_poly.execution.prepare import prepare_source
 
 BASE_REPOSITORY = "concbench-poly/base"
 OFFLINE_BASE_IMAGE = f"{BASE_REPOSITORY}:bookworm"  # the default runtimes' base
@@ -84,13 +88,39 @@ def context_files(context: Path) -> list[Path]:
 BUILD_FILES = ("Dockerfile", ".dockerignore")
 
 
-def source_digest(context: Path, args: dict[str, str]) -> str:
-    """sha256 over the build context, Dockerfile and build args: rebuilt only when these change."""
+def runtime_files(context: Path, language: str, runtime: str | None) -> list[Path]:
+    """The context files of one runtime's image: everything but what other runtimes' prepare fetched
+    (a 119 MiB Node.js binary must not enter Node 18's context, nor change its tag)."""
+    runner = contract().runner(language)
+    recipe = runner.runtime(runtime)
+    foreign = {path for other in runner.runtimes if other.name != recipe.name for path in other.fetches}
+    foreign -= set(recipe.fetches)
+    files = context_files(context)
+    return [f for f in files if not any(_within(f.relative_to(context).as_posix(), path) for path in foreign)]
+
+
+def _within(relative: str, path: str) -> bool:
+    path = path.rstrip("/")
+    return relative == path or relative.startswith(path + "/")
+
+
+def build_inputs(context: Path, files: Iterable[Path], dockerfile: str) -> list[Path]:
+    """What a build reads: the context files, and the Dockerfile and .dockerignore that shape it."""
+    extra = [context / name for name in (*BUILD_FILES, dockerfile) if (context / name).is_file()]
+    return sorted({*files, *extra})
+
+
+def source_digest(
+    context: Path, args: dict[str, str], dockerfile: str = "Dockerfile", files: Iterable[Path] | None = None
+) -> str:
+    """sha256 over the build context, the Dockerfile and the build args: rebuilt only when these change.
+    files: the context files (runtime_files); None: every file the context holds."""
     digest = hashlib.sha256()
     for name in sorted(args):
         digest.update(f"arg {name}={args[name]}\n".encode())
-    extra = [context / name for name in BUILD_FILES if (context / name).is_file()]
-    for path in sorted({*context_files(context), *extra}):
+    if dockerfile != "Dockerfile":
+        digest.update(f"dockerfile {dockerfile}\n".encode())
+    for path in build_inputs(context, context_files(context) if files is None else files, dockerfile):
         digest.update(f"file {path.relative_to(context).as_posix()}\n".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -99,6 +129,19 @@ def source_digest(context: Path, args: dict[str, str]) -> str:
 def image_tag(language: str, digest: str, runtime: str | None = None) -> str:
     """concbench-poly/python:1a2b3c4d5e6f, or concbench-poly/python:3.13t-1a2b3c4d5e6f for another runtime."""
     return f"concbench-poly/{language}:{f'{runtime}-' if runtime else ''}{digest[:12]}"
+
+
+def expected_tag(
+    root: Path, language: str, offline: bool, runtime: str | None = None, files: Iterable[Path] | None = None
+) -> str:
+    """The tag the image of a language's runtime has when built from these sources (nothing is built)."""
+    runner = contract().runner(language)
+    recipe = runner.runtime(runtime)
+    context = root / runner.source_dir
+    files = runtime_files(context, language, runtime) if files is None else files
+    digest = source_digest(context, build_args(language, offline, runtime), recipe.dockerfile, files)
+    # The default runtime named on its own (--runtime node=18) is the same image as no runtime at all.
+    return image_tag(language, digest, None if recipe.name == runner.default_runtime else recipe.name)
 
 
 class ImageBuilder:
@@ -112,10 +155,13 @@ class ImageBuilder:
         self._log = log
         self._mirror = mirror  # None: debian_mirror() decides, when a base has to be bootstrapped
 
-    def registry_reachable(self, languages: Iterable[str]) -> bool:
-        """True when every official base is present or can be pulled (a pull fails at once offline)."""
-        for language in languages:
-            for image in build_args(language, offline=False).values():
+    def registry_reachable(self, targets: Iterable[tuple[str, str | None]]) -> bool:
+        """True when every official base of these (language, runtime) images is present or can be pulled
+        (a pull fails at once offline)."""
+        for language, runtime in targets:
+            # Only the images: other build arguments are versions (NODE_MAJOR, GO_TOOLCHAIN, GIL).
+            args = build_args(language, offline=False, runtime=runtime)
+            for image in (value for name, value in args.items() if name.endswith("_IMAGE")):
                 if self._present(image):
                     continue
                 try:
@@ -125,24 +171,43 @@ class ImageBuilder:
         return True
 
     def ensure(self, language: str, *, offline: bool, force: bool = False, runtime: str | None = None) -> ImageRef:
-        context = self._root / contract().runner(language).source_dir
+        runner = contract().runner(language)
+        recipe = runner.runtime(runtime)
+        context = self._root / runner.source_dir
+        prepare_source(language, self._root, runtime, offline=offline)
         args = build_args(language, offline, runtime)
-        tag = image_tag(language, source_digest(context, args), runtime)
+        files = runtime_files(context, language, runtime)
+        tag = expected_tag(self._root, language, offline, runtime, files)
         if not force and self._present(tag):
             return ImageRef(language, tag, self._client.images.get(tag).id, built=False, runtime=runtime)
         for suite in sorted(base_suites(args)):
             self.ensure_offline_base(suite)
         self._log(f"building {tag} from {context} ({'offline Debian base' if offline else 'official base'})")
         started = time.perf_counter()
-        self._build(language, context, tag, args)
+        self._build(language, context, tag, args, recipe.dockerfile, files)
         self._log(f"built {tag} in {time.perf_counter() - started:.1f} s")
         return ImageRef(language, tag, self._client.images.get(tag).id, built=True, runtime=runtime)
 
-    def _build(self, language: str, context: Path, tag: str, args: dict[str, str]) -> None:
+    def _build(
+        self, language: str, context: Path, tag: str, args: dict[str, str], dockerfile: str, files: list[Path]
+    ) -> None:
         log_tail: list[str] = []
+        with tempfile.TemporaryFile() as tar_file:
+            # The context is sent as built here: exactly the files the tag's digest covers.
+            with tarfile.open(fileobj=tar_file, mode="w") as tar:
+                for path in build_inputs(context, files, dockerfile):
+                    tar.add(path, arcname=path.relative_to(context).as_posix(), recursive=False)
+            tar_file.seek(0)
+            self._stream_build(language, tar_file, tag, args, dockerfile, log_tail)
+
+    def _stream_build(
+        self, language: str, tar_file: IO[bytes], tag: str, args: dict[str, str], dockerfile: str, log_tail: list[str]
+    ) -> None:
         try:
             stream = self._client.api.build(
-                path=str(context),
+                fileobj=tar_file,
+                custom_context=True,
+                dockerfile=dockerfile,
                 tag=tag,
                 buildargs=args,
                 rm=True,
@@ -219,3 +284,58 @@ def _run(command: list[str], image: str) -> None:
     if result.returncode != 0:
         tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-10:])
         raise ImageBuildError(f"{image}: {command[0]} failed with exit code {result.returncode}:\n{tail}")
+
+
+def ship_image(
+    source: docker.DockerClient, target: docker.DockerClient, ref: ImageRef, where: str
+) -> tuple[ImageRef, bool]:
+    """The image `ref` names, copied from the source engine to the target where it lacks it (save and
+    load through the SDK): every host then runs the same bits. Returns it as the target holds it, and
+    whether it had to be shipped."""
+    if not ref.tag:
+        return ref, False  # it could not be built: its runs become build_failed rows on every host
+    try:
+        present = target.images.get(ref.tag)
+    except docker.errors.ImageNotFound:
+        present = None
+    except ENGINE_ERRORS as exc:
+        raise EngineUnavailableError(f"{where}: no answer while looking for {ref.tag} ({exc})") from None
+    shipped = present is None
+    if present is None:
+        try:
+            # Streamed: save's chunks go out as load's request body, never whole in memory. Named by
+            # this tag: `named=True` would take the image's first tag, and one image ID often carries
+            # several (identical sources under two runtimes' hashes), so the host would miss this one.
+            target.images.load(_ChunkReader(source.images.get(ref.tag).save(named=ref.tag)))
+            present = target.images.get(ref.tag)
+        except docker.errors.APIError as exc:
+            raise ImageBuildError(f"{where}: shipping {ref.tag} failed: {exc.explanation or exc}") from None
+        except ENGINE_ERRORS as exc:
+            raise EngineUnavailableError(f"{where}: the engine went away while {ref.tag} was shipped ({exc})") from None
+    held = str(present.id)
+    if ref.image_id is not None and held != ref.image_id:
+        raise ImageBuildError(
+            f"{where}: {ref.tag} is {held[:19]} there but {ref.image_id[:19]} here: the hosts would not run "
+            "the same bits (remove the host's image, or --build-on-host)"
+        )
+    return replace(ref, image_id=held, built=False), shipped
+
+
+class _ChunkReader:
+    """A file-like view of an iterator of byte chunks, for a request body sent as it is read."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        if size < 0:
+            out, self._buffer = self._buffer, b""
+        else:
+            out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out

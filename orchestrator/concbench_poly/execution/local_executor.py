@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from concbench_poly.contract import contract
-from concbench_poly.errors import RunnerFailedError
+from concbench_poly.errors import ImageBuildError, RunnerFailedError
 from concbench_poly.execution import interrupts
 from concbench_poly.execution.base import RawRun, RunRequest
 from concbench_poly.execution.core_locks import local_core_lock
 from concbench_poly.execution.host import host_info
-from concbench_poly.execution.images import source_digest
+from concbench_poly.execution.images import runtime_files, source_digest
 from concbench_poly.execution.invocation import Invocation
 from concbench_poly.execution.local_cgroup import LocalCgroup, create_cgroup, reap_cgroups
 from concbench_poly.execution.machine import Machine, local_machine
+from concbench_poly.execution.prepare import prepare_source
 from concbench_poly.paths import cache_dir
 from concbench_poly.results.document import runner_args
 
@@ -47,7 +48,14 @@ def build_runner(language: str, root: Path) -> Path:
     runner = contract().runner(language)
     assert runner.local.build is not None
     source = root / runner.source_dir
-    binary = cache_dir() / f"{language}-runner-{source_digest(source, {})[:12]}"
+    try:
+        prepare_source(language, root, image=False)
+    except ImageBuildError as exc:
+        raise RunnerFailedError(str(exc)) from None
+    # The default runtime's files: what another runtime's image fetched is not this build's.
+    binary = (
+        cache_dir() / f"{language}-runner-{source_digest(source, {}, files=runtime_files(source, language, None))[:12]}"
+    )
     if binary.is_file():
         return binary
     binary.parent.mkdir(parents=True, exist_ok=True)

@@ -8,14 +8,14 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from concbench_poly.cases import Case
-from concbench_poly.config import RunOptions
+from concbench_poly.config import RunOptions, options_json
 from concbench_poly.errors import ConcbenchError, EngineUnavailableError, RunnerFailedError
 from concbench_poly.execution import host_checks, interrupts
 from concbench_poly.execution.base import Executor, RunRequest
@@ -96,13 +96,16 @@ def run_suite(
     *,
     invocation: Invocation | None = None,
     resume: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> BenchmarkRun:
     """Run every case (warm-ups, then repetitions) one process/container at a time, saving as it goes.
 
     A sweep (options.task_counts) stops an approach at its first failing count: the larger counts
     of that approach become rows that say why they were not run. Engine loss stops the suite: the
     runs not tried are recorded in run.json (`stopped`), never invented as rows. resume: reuse every
-    saved run that ended for its own reasons, and run the rest.
+    saved run that ended for its own reasons, and run the rest. should_stop: asked before and after each
+    run; once true the suite stops as an interrupt would (a fleet's hosts run in threads, which signals
+    never reach).
     """
     started_wall = time.perf_counter()
     started_at = datetime.now(UTC)
@@ -112,7 +115,7 @@ def run_suite(
     done = {raw_file_name(r): r for r in load_results(out_dir)} if resume and has_results(out_dir) else {}
     stop_after_failure = options.task_counts is not None
     host = executor.host_info()
-    unbuilt = {ref.language for ref in images if not ref.tag}
+    unbuilt = {(ref.language, ref.runtime) for ref in images if not ref.tag}
     session = {"started_at": _stamp(started_at), "pid": os.getpid(), "command": " ".join(sys.argv)}
     info: dict[str, Any] = (
         dict(previous)
@@ -123,7 +126,7 @@ def run_suite(
             "executor": executor.name,
             "command": session["command"],
             "python": platform.python_version(),
-            "options": _jsonable(asdict(options)),
+            "options": options_json(options),
             "host": host,
             "cases": [case.key for case in planned],
             "plan": [{"key": c.key, "workload": c.workload, "language": c.language, "label": c.label} for c in planned],
@@ -146,6 +149,9 @@ def run_suite(
     try:
         with interrupts.on_force(forced):
             for index, request in enumerate(requests):
+                if should_stop is not None and should_stop():
+                    stopped = f"interrupted ({interruption()}) before run {index + 1} of {len(requests)}"
+                    break
                 case = request.case
                 family = (case.language, case.approach, case.workload, case.pool_size, case.workers)
                 events.run_started(request, index, len(requests))
@@ -153,7 +159,7 @@ def run_suite(
                 earlier = done.get(request_file_name(request))
                 if earlier is not None and earlier.error_kind not in RETRIED_ON_RESUME:
                     result = earlier  # saved by the interrupted invocation: kept, not run again
-                elif case.language in unbuilt:
+                elif (case.language, case.runtime) in unbuilt:
                     result = failed_result(
                         request,
                         "build_failed",
@@ -173,6 +179,9 @@ def run_suite(
                 else:
                     try:
                         result = _run_one(executor, request, host, overhead_ms)
+                        if should_stop is not None and should_stop():
+                            # Its container was killed by the interrupt: an interrupted row, not a crash.
+                            raise KeyboardInterrupt
                     except KeyboardInterrupt:
                         # The executor has removed its container or process; the interrupted run is a row too.
                         interrupted = failed_result(
@@ -288,11 +297,3 @@ def _run_one(executor: Executor, request: RunRequest, host: dict[str, Any], over
         # What the orchestrator spends per run beyond the container's own life (create, start, logs, remove).
         overhead_ms.append(elapsed_ms - raw.wall_ms)
     return to_result(raw, request, host)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value

@@ -10,17 +10,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from concbench_poly.analysis.aggregate import CaseSummary, ClaimCheck, Summary, Sweep
+from concbench_poly.analysis.article import BLOCKING_MARGIN, BlockingScenario, PerTaskCheck, ProjectionCheck
 from concbench_poly.analysis.claims import Claim, ClaimRow, Column, Verdict
-from concbench_poly.analysis.figures import LATENCY_VIEWS, MEMORY_FIGURE, latency_figure
+from concbench_poly.analysis.compare import SIGNIFICANT
+from concbench_poly.analysis.figures import FIGURES, LATENCY_VIEWS, MEMORY_FIGURE, latency_figure
+from concbench_poly.analysis.report_model import Report
+from concbench_poly.analysis.runtimes import RuntimeView
+from concbench_poly.analysis.side_by_side import SideCell, SideRow
 from concbench_poly.analysis.statistics import SPREAD_CV, Stat
 from concbench_poly.config import MIB
 from concbench_poly.contract import contract
 from concbench_poly.report import units
 from concbench_poly.report.text import (
     LATENCY_VIEW_TEXT,
+    NOT_ALL_ALIVE,
+    blocking_text,
     caveat_text,
     flag_text,
+    guide_cell_text,
+    mixed_intro,
+    mixed_title,
+    per_task_story,
     plausibility_text,
+    plural,
+    projection_outcome,
     reason_of,
     runner_text,
     workload_title,
@@ -48,7 +61,8 @@ class Cell:
     def lines(self) -> tuple[str, ...]:
         first = " ".join(p for p in (self.value, self.spread, _refs(self.refs)) if p)
         if self.expected is None:
-            return (first,)
+            # A verdict without an expected value beside it (the claim is in another column).
+            return (" ".join(p for p in (first, self.mark) if p),)
         return (first, " ".join(p for p in (f"exp {self.expected}", self.mark) if p))
 
 
@@ -208,8 +222,13 @@ def _claim_table_rows(
 ) -> tuple[tuple[Cell, ...], ...]:
     """The article's rows (measured, failed or not measured) and any other case of the workload."""
     rows: list[tuple[Cell, ...]] = []
+    article = {row.match.get("language") for row in summary.claims.rows(workload)}
     for row, case in summary.table_rows(workload, cores):
         label = _label_cell(case, row, notes)
+        if case is not None and article and case.case.language not in article:
+            # Not an empty "exp": the article never measured this language.
+            name = contract().display_name(case.case.language)
+            label = replace(label, refs=(*label.refs, notes.ref(f"the article has no {name} figures: measured only")))
         if case is None:
             assert row is not None
             rows.append((label, *_not_measured(row, columns)))
@@ -270,7 +289,7 @@ def cpu_table(summary: Summary, workload: str = "cpu", cores: int | None = None)
     rows = _claim_table_rows(summary, workload, ("total", None, None, None), measured, notes, cores)
     title = CPU_TITLES.get(workload, workload_title(workload))
     return Table(
-        title=title if cores is None else f"{title}, on {cores} core{'s' if cores != 1 else ''}",
+        title=title if cores is None else f"{title}, on {plural(cores, 'core')}",
         headers=(
             "Approach",
             "Total time (ms)",
@@ -464,7 +483,7 @@ def cpu_tables(summary: Summary) -> tuple[Table, ...]:
     """The CPU-bound tables: one per CPU workload and core count, then how each approach scaled."""
     tables: list[Table] = []
     for workload in contract().workload_names:
-        if workload == "io" or not summary.of_workload(workload):
+        if workload in ("io", "mixed") or not summary.of_workload(workload):
             continue
         counts = summary.core_counts(workload)
         tables += [cpu_table(summary, workload, k) for k in counts]
@@ -491,7 +510,7 @@ def scaling_table(summary: Summary, workload: str) -> Table:
         rows.append(tuple(cells))
     return Table(
         title=f"{CPU_TITLES.get(workload, workload_title(workload)).split(':')[0]}: scaling with cores",
-        headers=("Approach", *(f"{k} core{'s' if k != 1 else ''}: ms (speedup, efficiency)" for k in counts)),
+        headers=("Approach", *(f"{plural(k, 'core')}: ms (speedup, efficiency)" for k in counts)),
         rows=tuple(rows),
         footer=(
             "Median total time at each core count; speedup = time on 1 core / time on k cores (the same "
@@ -515,13 +534,21 @@ def sweep_table(sweep: Sweep) -> Table:
         if p.total is not None and p.floor_ms:
             floor = f"{units.number(p.total.median / p.floor_ms)}x"
         marginal = p.marginal_bytes_per_task
-        public = Cell(NONE)
-        if p.public is not None:
-            public = Cell(
-                p.public.text(),
-                mark=MARKS[p.public_verdict] if p.public_verdict else None,
-                verdict=p.public_verdict,
+        public = Cell(
+            "; ".join(
+                " ".join(
+                    x
+                    for x in (
+                        _public_name(f.runtime_version),
+                        f.claim.text(),
+                        MARKS.get(f.verdict) if f.verdict else None,
+                    )
+                    if x
+                )
+                for f in p.publics
             )
+            or NONE
+        )
         rows.append(
             (
                 Cell(str(p.tasks)),
@@ -536,7 +563,7 @@ def sweep_table(sweep: Sweep) -> Table:
                 Cell(floor),
                 Cell(median_text(p.end_to_end_p99)),
                 Cell(median_text(p.cpu)),
-                Cell(" ".join(x for x in (public.value, public.mark) if x)),
+                public,
             )
         )
     return Table(
@@ -562,6 +589,11 @@ def sweep_table(sweep: Sweep) -> Table:
     )
 
 
+def _public_name(runtime_version: str | None) -> str | None:
+    """A version-specific public figure says which version it was measured on."""
+    return f"(v{runtime_version})" if runtime_version else None
+
+
 def sweep_outcome(sweep: Sweep) -> str:
     largest = sweep.largest_completed
     completed = f"completed up to N={largest}" if largest else "completed no N"
@@ -585,4 +617,296 @@ def sweep_footer(summary: Summary) -> tuple[str, ...]:
         lines.append(
             f"Public peak: {source} Different machines, versions and 10 s waits: a reference band, not a pass mark."
         )
+    shown = {f.label for s in summary.sweeps for p in s.points for f in p.publics}
+    sources = dict.fromkeys(
+        f"{_public_name(s.runtime_version) or ''} {s.label}: {s.source}".strip()
+        for s in summary.claims.scale
+        if s.label in shown and s.source
+    )
+    lines += list(sources)
     return tuple(lines)
+
+
+def mixed_tables(summary: Summary, cpu_ms: float | None) -> tuple[Table, ...]:
+    """The mixed workload at each core count, then how each approach scaled."""
+    if not summary.of_workload("mixed"):
+        return ()
+    tables = [mixed_table(summary, k, cpu_ms) for k in summary.core_counts("mixed")]
+    if any(line.workload == "mixed" for line in summary.scaling):
+        tables.append(scaling_table(summary, "mixed"))
+    return tuple(tables)
+
+
+def mixed_table(summary: Summary, cores: int | None, cpu_ms: float | None) -> Table:
+    def measured(case: CaseSummary, notes: _Notes) -> tuple[Cell, ...]:
+        return (
+            stat_cell(case.stat("total_ms")),
+            stat_cell(case.stat("wakeup_p50_ms")),
+            stat_cell(case.stat("wakeup_p99_ms")),
+            stat_cell(case.stat("cpu_s")),
+            Cell(_busy_cores(case)),
+            memory_cell(case, notes),
+        )
+
+    notes = _Notes()
+    rows = _claim_table_rows(summary, "mixed", (None,) * 6, measured, notes, cores)
+    cases = [c.case for c in summary.of_workload("mixed")]
+    title = mixed_title(cases, cpu_ms)
+    return Table(
+        title=title if cores is None else f"{title}, on {plural(cores, 'core')}",
+        headers=(
+            "Approach",
+            "Total time (ms)",
+            "Wake-up late p50 (ms)",
+            "Wake-up late p99 (ms)",
+            "CPU user+sys (s)",
+            "CPU \N{DIVISION SIGN} wall",
+            "Memory: cgroup peak (MiB)",
+        ),
+        rows=rows,
+        notes=notes.lines(),
+        intro=mixed_intro(cases, cpu_ms),
+        footer=(
+            "Wake-up late = (woke - started) - D for each task's wait: an event loop busy with another task's "
+            "CPU work wakes its waiting tasks late, which is what a server's other requests would feel. The "
+            "article names a pick for this row but measured nothing.",
+        ),
+    )
+
+
+# --- the article's analysis and guide ----------------------------------------------------------
+
+
+def _ratio_cell(ratio: float) -> Cell:
+    return Cell(f"{units.number(ratio, 2)}x")
+
+
+def blocking_table(scenario: BlockingScenario) -> Table:
+    """Python's threads beside asyncio (and a thread pool) at a few tasks: where threads stop being as good."""
+    view = scenario.p99_figure
+    pool = next((p.threadpool.case.pool_size for p in scenario.points if p.threadpool is not None), None)
+    rows = []
+    for point in scenario.points:
+        threadpool = point.threadpool
+        rows.append(
+            (
+                Cell(str(point.tasks)),
+                Cell(stat_text(point.threading.stat("total_ms"))),
+                Cell(stat_text(point.asyncio.stat("total_ms"))),
+                Cell(stat_text(threadpool.stat("total_ms")) if threadpool else NONE),
+                Cell(stat_text(point.threading.stat(view))),
+                Cell(stat_text(point.asyncio.stat(view))),
+                Cell(stat_text(threadpool.stat(view)) if threadpool else NONE),
+                _ratio_cell(point.total_ratio),
+                _ratio_cell(point.p99_ratio),
+                Cell(CHECK if point.within else CROSS, verdict="within" if point.within else "above"),
+            )
+        )
+    label = view.removesuffix("_ms").replace("_", " ").replace("end to end", "end-to-end")
+    pool_name = f"ThreadPool({pool})" if pool is not None else "ThreadPool"
+    return Table(
+        title="Simple, blocking: Python's threads against asyncio at a few tasks (I/O-bound)",
+        headers=(
+            "N",
+            "threading total (ms)",
+            "asyncio total (ms)",
+            f"{pool_name} total (ms)",
+            f"threading {label} (ms)",
+            f"asyncio {label} (ms)",
+            f"{pool_name} {label} (ms)",
+            "total: threads \N{DIVISION SIGN} asyncio",
+            f"{label}: threads \N{DIVISION SIGN} asyncio",
+            f"within {BLOCKING_MARGIN:.0%}",
+        ),
+        rows=tuple(rows),
+        intro=blocking_text(scenario),
+        footer=(
+            "The article: 'Simple, blocking (legacy libs): threading OK (if few threads)'. Each task blocks in "
+            "a sleep of D ms; threads are as good as asyncio at N while neither their median total time nor "
+            f"their median p99 is more than {BLOCKING_MARGIN:.0%} above asyncio's. The threshold is the "
+            "largest N up to which that held at every N measured.",
+        ),
+    )
+
+
+def _kib_cell(value_bytes: float | None, claim: Claim, verdict: Verdict | None) -> Cell:
+    if value_bytes is None:
+        return Cell(NONE)
+    return Cell(
+        units.number(value_bytes / units.KIB),
+        mark=MARKS[verdict] if verdict is not None else None,
+        verdict=verdict,
+    )
+
+
+def per_task_table(checks: Sequence[PerTaskCheck]) -> Table:
+    notes = _Notes()
+    rows = []
+    for check in checks:
+        claim = check.claim.claim
+        where = f"{check.label}, N={check.tasks:,}" if check.label is not None and check.tasks else "not measured"
+        refs: tuple[int, ...] = ()
+        story = per_task_story(check)
+        if story:
+            refs = (notes.ref(story),)
+        if check.tasks is not None and not check.all_alive:
+            refs = (*refs, notes.ref(NOT_ALL_ALIVE))
+        rows.append(
+            (
+                Cell(check.claim.words),
+                Cell(claim.text()),
+                Cell(where, refs=refs),
+                _kib_cell(check.resident_bytes, claim, check.resident_verdict),
+                _kib_cell(check.virtual_bytes, claim, check.virtual_verdict),
+            )
+        )
+    return Table(
+        title="The article's analysis: memory per task (KiB)",
+        headers=("The article", "Claimed", "Measured on", "Resident per task", "Virtual per task"),
+        rows=tuple(rows),
+        notes=notes.lines(),
+        footer=(
+            "Resident per task = (cgroup peak - the cgroup's usage just before the window) / N: memory the "
+            "machine really gave the tasks. Virtual per task = the growth of the runner's VmPeak per added "
+            "task between this N and the next smaller one: address space reserved, touched or not. The "
+            "article's KB and MB are read as KiB and MiB.",
+        ),
+    )
+
+
+def projection_table(checks: Sequence[ProjectionCheck]) -> Table:
+    notes = _Notes()
+    rows = []
+    for check in checks:
+        claim = check.claim.claim
+        measured = Cell(NONE)
+        if check.measured is not None:
+            verdict = check.verdict
+            measured = Cell(
+                stat_text(check.measured, 1 / MIB), mark=MARKS[verdict] if verdict else None, verdict=verdict
+            )
+        resident = Cell(NONE)
+        if check.projected_resident_bytes is not None:
+            verdict = check.verdict if check.basis == "projected" else None
+            resident = Cell(
+                units.number(check.projected_resident_bytes / MIB),
+                mark=MARKS[verdict] if verdict else None,
+                verdict=verdict,
+            )
+        virtual = Cell(NONE)
+        if check.projected_virtual_bytes is not None:
+            verdict = check.virtual_verdict
+            virtual = Cell(
+                units.number(check.projected_virtual_bytes / MIB),
+                mark=MARKS[verdict] if verdict else None,
+                verdict=verdict,
+            )
+        outcome = projection_outcome(check)
+        rows.append(
+            (
+                Cell(check.claim.words),
+                Cell(claim.text()),
+                Cell(f"{check.tasks:,}"),
+                measured,
+                resident,
+                virtual,
+                Cell(outcome if len(outcome) < 40 else NONE, refs=(notes.ref(outcome),) if len(outcome) >= 40 else ()),
+            )
+        )
+    return Table(
+        title="The article's analysis: memory at 10,000 and 100,000 tasks (MiB)",
+        headers=(
+            "The article",
+            "Claimed",
+            "N",
+            "Measured (cgroup peak)",
+            "Projected resident",
+            "Projected virtual",
+            "Outcome",
+        ),
+        rows=tuple(rows),
+        notes=notes.lines(),
+        footer=(
+            "Measured = the cgroup peak of a run at that N (a sweep reaching it). Projected = the memory at the "
+            "per-task table's N plus the per-task figure for each further task, which is the article's own "
+            "arithmetic with measured figures in it; it is judged only where nothing was measured at that N.",
+        ),
+    )
+
+
+def article_guide_table(report: Report) -> Table:
+    """The article's four rows, each language's cell with the article's pick beside the measured one."""
+    cells = report.article.guide
+    languages = list(dict.fromkeys(c.language for c in cells))
+    view = report.summary.latency_view
+    rows = []
+    for row in dict.fromkeys(c.row for c in cells):
+        mine = {c.language: c for c in cells if c.row is row}
+        texts = []
+        for language in languages:
+            cell = mine.get(language)
+            if cell is None:
+                texts.append(Cell(NONE))
+                continue
+            texts.append(Cell(guide_cell_text(cell, view)))
+        rows.append((Cell(row.label), *texts))
+    return Table(
+        title="The article's decision guide, beside the measured picks",
+        headers=("Use case", *(contract().display_name(lang) for lang in languages)),
+        rows=tuple(rows),
+        footer=(
+            "Each cell: the article's pick, then the pick the decision guide below made from these measurements "
+            "and the figures that decided it. CPU-bound and mixed cells rest on the most cores measured.",
+        ),
+    )
+
+
+# --- groups side by side (a fleet's hosts, a language's runtimes) ------------------------------
+
+# compare's verdicts, read with the reference group as A and this group as B.
+SIDE_VERDICT_TEXT = {
+    "only in A": "not run here",
+    "only in B": "only here",
+    "failed in A": "failed on the reference",
+    "failed in B": "failed here",
+    "failed in both": "failed on both",
+    "insufficient data": "too few runs for a verdict",
+    "no significant difference": "within the noise",
+}
+
+
+def side_tables(rows: Sequence[SideRow], groups: Sequence[str], reference: str, what: str = "") -> tuple[Table, ...]:
+    """One table per figure: a row per case, a column per group, the reference's column first as given."""
+    tables = []
+    for figure in dict.fromkeys(row.figure for row in rows):
+        spec = FIGURES[figure]
+        unit, scale = ("MiB", 1 / MIB) if spec.unit == "bytes" else (spec.unit, 1.0)
+        table_rows = tuple(
+            (Cell(f"{row.label} [{row.workload}]"), *(_side_cell(c, scale, spec.kind == "count") for c in row.cells))
+            for row in rows
+            if row.figure == figure
+        )
+        tables.append(
+            Table(
+                title=f"{what}{spec.label} ({unit})",
+                headers=("Case", *(f"{g} (reference)" if g == reference else g for g in groups)),
+                rows=table_rows,
+            )
+        )
+    return tuple(tables)
+
+
+def _side_cell(cell: SideCell, scale: float, whole: bool) -> Cell:
+    value = stat_text(cell.stat, scale, whole) if cell.stat is not None else NONE
+    if cell.verdict is None:
+        return Cell(value)
+    if cell.verdict in SIGNIFICANT and cell.ratio is not None:
+        factor = cell.ratio if cell.ratio >= 1 else 1 / cell.ratio
+        return Cell(value, mark=f"\N{MULTIPLICATION SIGN}{cell.ratio:.2f}, {factor:.2f}x {cell.verdict}")
+    ratio = f"\N{MULTIPLICATION SIGN}{cell.ratio:.2f}, " if cell.ratio is not None and cell.stat is not None else ""
+    return Cell(value, mark=f"{ratio}{SIDE_VERDICT_TEXT.get(cell.verdict, cell.verdict)}")
+
+
+def runtime_tables(view: RuntimeView) -> tuple[Table, ...]:
+    name = contract().display_name(view.language)
+    return side_tables(view.rows, view.runtimes, view.reference, f"{name} runtimes side by side: ")

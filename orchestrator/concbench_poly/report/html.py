@@ -87,11 +87,11 @@ def _cell(cell: Cell) -> str:
         value += f' <span class="spread">{html.escape(cell.spread)}</span>'
     if cell.refs:
         value += " " + html.escape("".join(f"[{r}]" for r in cell.refs))
+    mark = f' <span class="{cell.verdict or ""}">{html.escape(cell.mark)}</span>' if cell.mark else ""
     if cell.expected is not None:
-        mark = ""
-        if cell.mark:
-            mark = f' <span class="{cell.verdict or ""}">{html.escape(cell.mark)}</span>'
         value += f'<span class="expected">exp {html.escape(cell.expected)}{mark}</span>'
+    else:
+        value += mark
     return f"<td>{value}</td>"
 
 

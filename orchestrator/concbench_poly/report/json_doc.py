@@ -13,14 +13,28 @@ from dataclasses import asdict
 from typing import Any
 
 from concbench_poly.analysis.aggregate import CaseSummary, Caveat, Failure, Summary, Sweep
+from concbench_poly.analysis.article import BLOCKING_MARGIN
 from concbench_poly.analysis.claims import Claim
 from concbench_poly.analysis.decision import Decision
 from concbench_poly.analysis.report_model import Report
+from concbench_poly.analysis.side_by_side import SideRow
 from concbench_poly.analysis.statistics import SPREAD_CV, Stat
 from concbench_poly.json_format import dump_json
-from concbench_poly.report.text import caveat_text, flag_text, headline, limit_text, rationale
+from concbench_poly.report.text import (
+    blocking_text,
+    caveat_text,
+    flag_text,
+    guide_cell_text,
+    headline,
+    limit_text,
+    per_task_story,
+    projection_outcome,
+    rationale,
+)
 
-SUMMARY_VERSION = 2
+# summary.json's layout: 1 first version; 2 environment as data, decisions with headline and rationale;
+# 3 cases' cores/runtime/host, decisions' cores, the article's analysis and guide beside the data.
+SUMMARY_VERSION = 3
 
 
 def export_json(report: Report) -> str:
@@ -53,6 +67,16 @@ def summary_document(report: Report) -> dict[str, Any]:
         "cases": [_case(c) for c in summary.cases],
         "sweeps": [_sweep(s) for s in summary.sweeps],
         "decisions": [_decision(d, summary) for d in guide.decisions],
+        "article": _article(report),
+        "runtimes": [
+            {
+                "language": v.language,
+                "reference": v.reference,
+                "runtimes": list(v.runtimes),
+                "rows": [side_row_json(row) for row in v.rows],
+            }
+            for v in report.runtimes
+        ],
     }
 
 
@@ -95,6 +119,9 @@ def _case(case: CaseSummary) -> dict[str, Any]:
             "repeat": case.case.repeat,
             "pool_size": case.case.pool_size,
             "workers": case.case.workers,
+            "cores": case.case.cores,
+            "runtime": case.case.runtime,
+            "host": case.case.host,
         },
         "runs": case.runs,
         "ok_runs": case.ok_runs,
@@ -145,8 +172,15 @@ def _sweep(sweep: Sweep) -> dict[str, Any]:
                 "end_to_end_p99_ms": _stat(p.end_to_end_p99),
                 "cpu_s": _stat(p.cpu),
                 "failure": _failure(p.failure) if p.failure else None,
-                "public_peak_memory": _claim(p.public) if p.public else None,
-                "public_verdict": p.public_verdict,
+                "public_peak_memory": [
+                    {
+                        "series": f.label,
+                        "runtime_version": f.runtime_version,
+                        "expected": _claim(f.claim),
+                        "verdict": f.verdict,
+                    }
+                    for f in p.publics
+                ],
             }
             for p in sweep.points
         ],
@@ -162,10 +196,94 @@ def _decision(decision: Decision, summary: Summary) -> dict[str, Any]:
         "workload": decision.workload,
         "scope": decision.scope,
         "tasks": decision.tasks,
+        "cores": decision.cores,
         "pick": decision.pick.key if decision.pick else None,
         "alternatives": [o.key for o in decision.alternatives],
         "close_call": decision.close_call.key if decision.close_call else None,
         "rule": decision.rule,
         "headline": headline(decision, summary.latency_view),
         "rationale": rationale(decision, summary.latency_view),
+    }
+
+
+def _article(report: Report) -> dict[str, Any]:
+    article = report.article
+    view = report.summary.latency_view
+    blocking = article.blocking
+    return {
+        "per_task": [
+            {
+                "words": c.claim.words,
+                "expected_kib": _claim(c.claim.claim),
+                "label": c.label,
+                "tasks": c.tasks,
+                "all_alive": c.all_alive,
+                "resident_bytes": c.resident_bytes,
+                "resident_verdict": c.resident_verdict,
+                "virtual_bytes": c.virtual_bytes,
+                "virtual_verdict": c.virtual_verdict,
+                "story": per_task_story(c) or None,
+            }
+            for c in article.per_task
+        ],
+        "projections": [
+            {
+                "words": c.claim.words,
+                "tasks": c.tasks,
+                "expected_mib": _claim(c.claim.claim),
+                "basis": c.basis,
+                "measured_bytes": _stat(c.measured),
+                "projected_resident_bytes": c.projected_resident_bytes,
+                "projected_virtual_bytes": c.projected_virtual_bytes,
+                "verdict": c.verdict,
+                "virtual_verdict": c.virtual_verdict,
+                "outcome": projection_outcome(c),
+            }
+            for c in article.projections
+        ],
+        "blocking": None
+        if blocking is None
+        else {
+            "margin": BLOCKING_MARGIN,
+            "p99_figure": blocking.p99_figure,
+            "threshold": blocking.threshold,
+            "text": blocking_text(blocking),
+            "points": [
+                {
+                    "tasks": p.tasks,
+                    "threading": p.threading.key,
+                    "asyncio": p.asyncio.key,
+                    "threadpool": p.threadpool.key if p.threadpool else None,
+                    "total_ratio": p.total_ratio,
+                    "p99_ratio": p.p99_ratio,
+                    "within": p.within,
+                }
+                for p in blocking.points
+            ],
+        },
+        "guide": [
+            {
+                "row": c.row.label,
+                "workload": c.row.workload,
+                "language": c.language,
+                "article_pick": c.article,
+                "measured_pick": c.measured_pick.key if c.measured_pick else None,
+                "cores": c.decision.cores if c.decision else None,
+                "agrees": c.agrees,
+                "text": guide_cell_text(c, view),
+            }
+            for c in article.guide
+        ],
+    }
+
+
+def side_row_json(row: SideRow) -> dict[str, Any]:
+    """One case and figure of groups side by side (runtimes here; a fleet's hosts in fleet-summary.json)."""
+    return {
+        "case": row.key,
+        "label": row.label,
+        "workload": row.workload,
+        "figure": row.figure,
+        "unit": row.unit,
+        "groups": {c.group: {"stat": _stat(c.stat), "ratio": c.ratio, "verdict": c.verdict} for c in row.cells},
     }

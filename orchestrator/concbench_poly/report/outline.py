@@ -6,18 +6,25 @@ here appears in both, with the same words and numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from concbench_poly.analysis.aggregate import Summary
 from concbench_poly.analysis.report_model import Report
+from concbench_poly.contract import contract
 from concbench_poly.report.cells import (
     Cell,
     Table,
+    article_guide_table,
+    blocking_table,
     checks_table,
     cpu_tables,
     io_table,
     latency_table,
     memory_table,
+    mixed_tables,
+    per_task_table,
+    projection_table,
+    runtime_tables,
     sweep_footer,
     sweep_table,
     wakeup_table,
@@ -30,6 +37,7 @@ from concbench_poly.report.text import (
     rationale,
     runner_view_text,
     runtime_text,
+    runtimes_intro,
     scope_label,
     workload_title,
 )
@@ -90,7 +98,18 @@ def report_outline(report: Report) -> tuple[Block, ...]:
     if "io" in workloads:
         blocks.append(TableBlock(io_table(summary)))
     blocks += [TableBlock(table) for table in cpu_tables(summary)]
+    cpu_ms = report.plan.mixed_cpu_ms if report.plan is not None else None
+    blocks += [TableBlock(table) for table in mixed_tables(summary, cpu_ms)]
+    article = report.article
+    if article.blocking is not None:
+        blocks.append(TableBlock(blocking_table(article.blocking)))
+    if article.guide:
+        blocks.append(TableBlock(article_guide_table(report)))
     blocks.append(TableBlock(guide_table(report)))
+    for view in report.runtimes:
+        blocks.append(Heading(2, f"{display_name(view.language)}: runtimes side by side"))
+        blocks.append(Paragraph(runtimes_intro(view)))
+        blocks += [TableBlock(table, level=3) for table in runtime_tables(view)]
     blocks.append(TableBlock(memory_table(summary)))
     blocks.append(TableBlock(latency_table(summary)))
     if any(c.stat("wakeup_p50_ms") is not None for c in summary.cases):
@@ -100,10 +119,18 @@ def report_outline(report: Report) -> tuple[Block, ...]:
         blocks.append(Heading(2, "Scale sweep"))
         blocks += [TableBlock(sweep_table(s), level=3) for s in summary.sweeps]
         blocks.append(Bullets(sweep_footer(summary)))
+    # The article's analysis is arithmetic on memory per task: it sits beside the sweep's figures.
+    if any(c.tasks is not None for c in article.per_task):
+        blocks.append(TableBlock(per_task_table(article.per_task)))
+        blocks.append(TableBlock(projection_table(article.projections)))
     blocks.append(PlotsBlock())
     blocks += [Heading(2, "Environment"), Bullets(environment_lines(summary))]
     blocks += [Heading(2, "Method and sources"), Bullets(method_lines(summary))]
     return tuple(blocks)
+
+
+def display_name(language: str) -> str:
+    return contract().display_name(language)
 
 
 def incomplete_text(report: Report) -> str:
@@ -139,8 +166,10 @@ def guide_table(report: Report) -> Table:
         rows=rows,
         intro=(
             "Generated from the measurements above. I/O-bound: the least memory (cgroup peak) among the approaches "
-            "within 1.5x of the fastest total time; CPU-bound: the shortest total time. Only approaches "
-            "measured at the same N (and, for CPU-bound work, on the same number of cores) are compared."
+            "within 1.5x of the fastest total time; CPU-bound: the shortest total time; mixed: the smallest "
+            "wake-up lateness p99 among the approaches within 1.5x of the fastest total time. Only approaches "
+            "measured at the same N (and, for work that can use more cores, on the same number of cores) are "
+            "compared."
         ),
     )
 
@@ -157,7 +186,10 @@ def environment_lines(summary: Summary) -> tuple[str, ...]:
         ("Run ids", env.run_ids),
     ]
     lines = [f"{name}: {'; '.join(values) if values else 'not recorded'}" for name, values in items]
-    if len(env.limits) > 1 or len(env.hosts) > 1:
+    # A core-count axis varies the CPUs on purpose; any other difference in limits is a warning.
+    axis = any(c.case.cores is not None for c in summary.cases)
+    limits = {replace(limits, cpus=None, cpuset=None) if axis else limits for limits in env.limits}
+    if len(limits) > 1 or len(env.hosts) > 1:
         lines.append("Warning: the runs do not share one set of limits/hosts; compare rows with care.")
     return tuple(lines)
 
@@ -173,5 +205,10 @@ def method_lines(summary: Summary) -> tuple[str, ...]:
     lines.append(
         "Spread: a figure is flagged when its coefficient of variation over the runs exceeds 10%; "
         "its median is then less trustworthy than the table suggests."
+    )
+    lines.append(
+        "Cold runtimes: every run is a fresh process in a fresh container, measured once, so the JVM's JIT, "
+        "V8's and Go's warm-up happen inside the window as they do for a user's first request; nothing is "
+        "warmed up out of sight (the warm-up runs are whole runs, saved and left out of the figures)."
     )
     return tuple(lines)

@@ -27,7 +27,7 @@ from concbench_poly.analysis.scaling import ScalingLine
 from concbench_poly.config import MIB
 from concbench_poly.contract import contract
 from concbench_poly.report import units
-from concbench_poly.report.text import workload_title
+from concbench_poly.report.text import plural, workload_title
 
 STYLE: dict[str, Any] = {
     "svg.hashsalt": "concbench-poly",
@@ -65,7 +65,7 @@ def render_plots(report: Report, views: Sequence[LatencyView] = LATENCY_VIEWS) -
             cases = _headline_cases(summary, workload, cores)
             if not cases:
                 continue
-            text = workload_title(workload) + (f", {cores} core{'s' if cores != 1 else ''}" if cores else "")
+            text = workload_title(workload) + (f", {plural(cores, 'core')}" if cores else "")
             if any(c.cdf for c in cases):
                 plots.append(
                     _save(f"latency_cdf_{workload}", f"Latency CDF, {text}", _latency_cdf(summary, cases, text, views))
@@ -305,8 +305,10 @@ def _scaling(summary: Summary) -> Figure:
                 color=color,
             )
             xs_all.append(sweep.broke_at)
-        series = summary.claims.scale_for(first.case)
-        if series is not None and series.label not in shown_series:
+        runtimes = tuple(r for p in sweep.points if (c := summary.case(p.case_key)) for r in c.runtimes)
+        for series in summary.claims.scale_for(first.case, runtimes):
+            if series.label in shown_series:
+                continue
             shown_series.add(series.label)
             px = [p.tasks for p in series.points]
             ax.fill_between(

@@ -1,14 +1,22 @@
 """Plain-text tables for a terminal: the article's I/O and CPU-bound tables, measured beside expected,
-then the decision guide."""
+the mixed and blocking scenarios, then the article's guide beside the measured one."""
 
 from __future__ import annotations
 
 from tabulate import tabulate
 
 from concbench_poly.analysis.report_model import Report
-from concbench_poly.report.cells import Table, cpu_tables, io_table, sweep_footer, sweep_table
+from concbench_poly.report.cells import (
+    Table,
+    blocking_table,
+    cpu_tables,
+    io_table,
+    mixed_tables,
+    sweep_footer,
+    sweep_table,
+)
 from concbench_poly.report.outline import incomplete_text
-from concbench_poly.report.text import guide_text
+from concbench_poly.report.text import article_guide_text, guide_text
 
 # Grid lines between rows: each cell has two lines (measured, expected) that must not run together.
 TABLE_FORMAT = "simple_grid"
@@ -33,8 +41,14 @@ def export_table(report: Report) -> str:
     if "io" in workloads:
         parts.append(render_table(io_table(summary)))
     parts += [render_table(table) for table in cpu_tables(summary)]
+    cpu_ms = report.plan.mixed_cpu_ms if report.plan is not None else None
+    parts += [render_table(table) for table in mixed_tables(summary, cpu_ms)]
+    if report.article.blocking is not None:
+        parts.append(render_table(blocking_table(report.article.blocking)))
     if summary.sweeps:
         parts += [render_table(sweep_table(s)) for s in summary.sweeps]
         parts.append("\n".join(sweep_footer(summary)) + "\n")
     parts.append(guide_text(report.guide))
+    if report.article.guide:
+        parts.append(article_guide_text(report.article.guide, summary.latency_view))
     return "\n".join(parts)

@@ -6,7 +6,11 @@ these functions word them, so the terminal, markdown, HTML and JSON exports say 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from concbench_poly.analysis.aggregate import Caveat, Failure, ParallelismCaveat, Plausibility, Sweep, ViewCaveat
+from concbench_poly.analysis.article import BLOCKING_MARGIN, BlockingScenario, GuideCell, PerTaskCheck, ProjectionCheck
+from concbench_poly.analysis.claims import Verdict
 from concbench_poly.analysis.decision import OVERALL, Decision, DecisionGuide, Option, Rule
 from concbench_poly.analysis.environment import HostSeen, LimitsSeen, RunnerView, RuntimeSeen
 from concbench_poly.analysis.figures import LatencyView
@@ -22,7 +26,9 @@ from concbench_poly.analysis.flags import (
     Turbo,
 )
 from concbench_poly.analysis.limits import LimitHit
+from concbench_poly.analysis.runtimes import RuntimeView
 from concbench_poly.analysis.statistics import Stat
+from concbench_poly.cases import Case
 from concbench_poly.config import MIB
 from concbench_poly.contract import contract
 from concbench_poly.report import units
@@ -36,7 +42,13 @@ RULE_TEXT: dict[Rule, str] = {
     "only": "only approach measured",
     "io_memory": "least memory (cgroup peak) among the approaches within 1.5x of the fastest total time",
     "cpu_time": "shortest total (wall) time",
+    "mixed_wakeup": "smallest wake-up lateness p99 among the approaches within 1.5x of the fastest total time",
 }
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 core', '2 cores'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def workload_title(workload: str) -> str:
@@ -161,7 +173,12 @@ def runner_view_text(view: RunnerView) -> str:
 
 
 def runtime_text(runtime: RuntimeSeen) -> str:
-    return f"{contract().display_name(runtime.language)}: {runtime.runtime}"
+    text = f"{contract().display_name(runtime.language)}: {runtime.runtime}"
+    if runtime.gil_enabled is not None:
+        text += " (GIL on)" if runtime.gil_enabled else " (free-threaded, GIL off)"
+    if runtime.build_flags:
+        text += f", built with {runtime.build_flags}"
+    return text
 
 
 # --- decision guide ---------------------------------------------------------------------------
@@ -189,6 +206,10 @@ def option_figures(option: Option, view: LatencyView, workload: str) -> str:
     parts = [f"total {_ms(option.total_ms)}"]
     if workload == "io":
         parts.append(f"p99 {_ms(option.p99_ms)} ({view.replace('_', '-')})")
+    elif workload == "mixed":
+        parts.append(f"wake-up p99 {_ms(option.wakeup_p99_ms)} late")
+        busy = f" ({option.busy_cores:.2f} cores busy)" if option.busy_cores is not None else ""
+        parts.append(f"CPU {_s(option.cpu_s)}{busy}")
     else:
         busy = f" ({option.busy_cores:.2f} cores busy)" if option.busy_cores is not None else ""
         parts.append(f"CPU {_s(option.cpu_s)}{busy}")
@@ -259,7 +280,7 @@ def why_cpu(decision: Decision) -> list[str]:
                 reasons.append(f"{name} kept {busy:.2f} of {cores} cores busy: the GIL ran its threads one at a time")
             elif busy > 0.75 * cores:
                 reasons.append(f"{name} kept {busy:.2f} of {cores} cores busy: the work released the GIL")
-        elif option.kind == "process-pool" and option is decision.pick:
+        elif option.kind == "process-pool" and option is decision.pick and cores > 1:
             reasons.append(f"{name} ran in parallel processes, each with its own interpreter and memory")
     return reasons
 
@@ -267,7 +288,7 @@ def why_cpu(decision: Decision) -> list[str]:
 def decision_line(decision: Decision, view: LatencyView) -> str:
     where = f"{scope_label(decision)}, {workload_title(decision.workload)}"
     if decision.tasks is not None:
-        cores = f", {decision.cores} core{'s' if decision.cores != 1 else ''}" if decision.cores else ""
+        cores = f", {plural(decision.cores, 'core')}" if decision.cores else ""
         where += f" (N={decision.tasks}{cores})"
     why = rationale(decision, view)
     return f"{where}: {headline(decision, view)}" + (f". {why[0].upper()}{why[1:]}." if why else ".")
@@ -278,3 +299,147 @@ def guide_text(guide: DecisionGuide) -> str:
     lines = ["Decision guide (from these measurements):"]
     lines += [f"- {decision_line(d, guide.latency_view)}" for d in guide.decisions]
     return "\n".join(lines) + "\n"
+
+
+# --- the article's analysis and guide, beside the measurements ------------------------------------
+
+
+def blocking_text(scenario: BlockingScenario) -> str:
+    """'Threads stayed within 10% of asyncio up to N=100; at N=500 ...', the scenario's finding."""
+    margin = f"{BLOCKING_MARGIN:.0%}"
+    counts = ", ".join(str(p.tasks) for p in scenario.points)
+    beyond = scenario.first_beyond
+    if beyond is None:
+        return (
+            f"Python's threads stayed within {margin} of asyncio's total time and p99 at every N measured ({counts})."
+        )
+    lag = f"threading's total time was {beyond.total_ratio:.2f}x asyncio's and its p99 {beyond.p99_ratio:.2f}x"
+    if scenario.threshold is None:
+        return f"Python's threads were never within {margin} of asyncio here: at N={beyond.tasks}, {lag}."
+    return (
+        f"Python's threads stayed within {margin} of asyncio's total time and p99 up to N={scenario.threshold}; "
+        f"at N={beyond.tasks}, {lag} (measured at N = {counts})."
+    )
+
+
+# How a measured figure stands against a claim, in words.
+CLAIM_VERDICT: dict[Verdict, str] = {
+    "within": "as the article says",
+    "above": "more than the article says",
+    "below": "less than the article says",
+}
+
+
+def per_task_story(check: PerTaskCheck) -> str:
+    """Why resident and virtual memory disagree about a per-task claim, where they do."""
+    resident, virtual = check.resident_verdict, check.virtual_verdict
+    if resident is None or virtual is None or check.resident_bytes is None or check.virtual_bytes is None:
+        return ""
+    if not check.stories_differ:
+        return ""
+    story = (
+        f"resident and virtual memory tell different stories: {units.size(check.resident_bytes)} per task "
+        f"resident ({CLAIM_VERDICT[resident]}), {units.size(check.virtual_bytes)} per task virtual "
+        f"({CLAIM_VERDICT[virtual]})"
+    )
+    language, approach = check.claim.match.get("language"), check.claim.match.get("approach")
+    if language and approach and contract().approach_kind(language, approach) == "threads":
+        story += (
+            ": a thread's stack is reserved whole and its pages are touched one by one, so 'MB per thread' "
+            "is address space, not memory the machine runs out of"
+        )
+    return story
+
+
+NOT_ALL_ALIVE = (
+    "fewer than 90% of the tasks were alive at once at this N (spawning them took longer than D), so the "
+    "figure is per task started, not per concurrent task; raise --io-ms to hold every task at once"
+)
+
+
+def projection_outcome(check: ProjectionCheck) -> str:
+    """How the run answered '10,000 threads = 10 GB': measured, broke first, projected, or not at all."""
+    if check.basis == "measured":
+        return "measured"
+    if check.basis == "broke" and check.broke is not None:
+        return f"never reached: {broken_text(check.broke)}"
+    if check.basis == "projected":
+        return f"projected (not measured at N={check.tasks:,}: sweep --tasks {check.tasks} measures it)"
+    return f"not measured (sweep --tasks {check.tasks} measures it)"
+
+
+AGREEMENT = {True: "\N{CHECK MARK} agrees", False: "\N{BALLOT X} differs"}
+
+
+def guide_cell_text(cell: GuideCell, view: LatencyView) -> str:
+    """'✓ agrees: article asyncio; measured (N=1000) asyncio, least memory ...' for one language."""
+    article = contract().approach_label(cell.language, cell.article) if cell.article else "none"
+    if cell.blocking is not None:
+        agreement = AGREEMENT[bool(cell.agrees)]
+        return f"{agreement}: article {article} (if few threads). {blocking_text(cell.blocking)}"
+    decision = cell.decision
+    if decision is None:
+        return f"article {article}; not measured"
+    pick = cell.measured_pick
+    if pick is None:
+        return f"article {article}; measured: {headline(decision, view)}"
+    where = f"N={decision.tasks}" + (f", {plural(decision.cores, 'core')}" if decision.cores else "")
+    parts = [
+        f"{AGREEMENT[bool(cell.agrees)]}: article {article}; measured ({where}) {pick.short}, "
+        f"{'the' if decision.rule == 'only' else 'by'} {reason_text(decision)}: "
+        f"{option_figures(pick, view, decision.workload)}"
+    ]
+    if not cell.agrees:
+        other = cell.article_option
+        if other is not None:
+            parts.append(f"{other.short}: {option_figures(other, view, decision.workload)}")
+        else:
+            parts.append(f"{article} was not measured")
+        parts += why_cpu(decision) if decision.cores else []
+    if decision.missing:
+        parts.append(f"partial: {_never_ran(decision)}")
+    return "; ".join(parts)
+
+
+def mixed_title(cases: Sequence[Case], cpu_ms: float | None) -> str:
+    """'Mixed I/O + CPU: each task waits D = 10 ms, then does C = 2 ms of one core's work'."""
+    waits = sorted({c.io_ms for c in cases if c.io_ms is not None})
+    wait = f"D = {'/'.join(f'{d:g}' for d in waits)} ms" if waits else "D ms"
+    work = f"C = {cpu_ms:g} ms of one core's work" if cpu_ms is not None else "C bytes of cpu-loop work"
+    return f"{workload_title('mixed')}: each task waits {wait}, then does {work}"
+
+
+def mixed_intro(cases: Sequence[Case], cpu_ms: float | None) -> str:
+    """The bytes each language's C came to, calibrated on one core before the run."""
+    per_language = sorted({(c.language, c.loop_bytes) for c in cases if c.loop_bytes is not None})
+    amounts = ", ".join(f"{contract().display_name(lang)} {n:,} bytes" for lang, n in per_language)
+    if cpu_ms is None:
+        return f"The CPU part hashes these many bytes per task with cpu-loop's FNV-1a: {amounts}."
+    return (
+        f"The CPU part hashes, with cpu-loop's FNV-1a, what one core of this machine hashes in {cpu_ms:g} ms in "
+        f"each language (a 1-core cpu-loop run before the suite measured the rate): {amounts}."
+    )
+
+
+def article_guide_text(cells: Sequence[GuideCell], view: LatencyView) -> str:
+    """The article's guide, one line per row and language, for terminals."""
+    lines = ["The article's decision guide, beside the measured picks:"]
+    lines += [
+        f"- {cell.row.label}, {contract().display_name(cell.language)}: {guide_cell_text(cell, view)}" for cell in cells
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def runtimes_intro(view: RuntimeView) -> str:
+    """What a runtimes view compares, and each runtime's image recipe as the contract states it."""
+    runner = contract().find_runner(view.language)
+    lines = [
+        f"Each approach on {', '.join(view.runtimes)}; ratios and verdicts against {view.reference}, the "
+        "language's default runtime where it ran (a verdict only outside the noise)."
+    ]
+    if runner is not None:
+        for name in view.runtimes:
+            recipe = next((r for r in runner.runtimes if r.name == name), None)
+            if recipe is not None and recipe.description:
+                lines.append(f"{name}: {recipe.description}.")
+    return " ".join(lines)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from concbench_poly.analysis.figures import LATENCY_VIEWS, LatencyView
+from concbench_poly.analysis.fleet import FleetReport
 from concbench_poly.analysis.report_model import Report
 from concbench_poly.files import write_atomic
 from concbench_poly.report.csv_rows import export_csv
@@ -74,3 +75,19 @@ def write_report(
     write_atomic(files.report_csv, export_csv(report))
     write_atomic(files.report_html, export_html(report, plots=rendered))
     return files
+
+
+FLEET_MD = "fleet.md"
+FLEET_JSON = "fleet-summary.json"
+FLEET_CSV = "fleet.csv"
+
+
+def write_fleet_report(out_dir: Path, report: FleetReport) -> tuple[Path, ...]:
+    """The fleet's side-by-side files at the top of its results directory (each host's own report
+    is in its folder, written by write_report)."""
+    from concbench_poly.report.fleet_format import fleet_csv, fleet_json, fleet_markdown
+
+    paths = (out_dir / FLEET_MD, out_dir / FLEET_JSON, out_dir / FLEET_CSV)
+    for path, text in zip(paths, (fleet_markdown(report), fleet_json(report), fleet_csv(report)), strict=True):
+        write_atomic(path, text)
+    return paths

@@ -34,6 +34,8 @@ def workload_json(case: Case) -> dict[str, Any]:
 def case_of(document: dict[str, Any]) -> Case:
     """The case a (validated) document measured."""
     workload = document["workload"]
+    # The orchestrator's axes: a runner knows nothing of them, so they live in its execution block.
+    axes = (document.get("execution") or {}).get("axes") or {}
     return Case(
         language=document["language"],
         approach=document["approach"],
@@ -45,6 +47,9 @@ def case_of(document: dict[str, Any]) -> Case:
         repeat=workload.get("repeat"),
         pool_size=workload.get("pool_size"),
         workers=workload.get("workers"),
+        cores=axes.get("cores"),
+        runtime=axes.get("runtime"),
+        host=axes.get("host"),
     )
 
 
@@ -92,6 +97,7 @@ def execution_json(raw: RawRun | None, request: RunRequest, host: dict[str, Any]
         "run_id": request.run_id,
         "repetition": request.repetition,
         "warmup": request.warmup,
+        "axes": {"cores": request.case.cores, "runtime": request.case.runtime, "host": request.case.host},
         "image": raw.image if raw else None,
         "image_id": raw.image_id if raw else None,
         "container_id": raw.container_id if raw else None,
