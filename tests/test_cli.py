@@ -184,6 +184,7 @@ def test_report_reads_a_results_folder_written_by_an_earlier_version(tmp_path: P
         ["all", "--cpuset", "x"],
         ["all", "--executor", "local", "--cpuset", "63"],
         ["all", "--io-ms", "inf"],
+        ["all", "--executor", "local", "--cpus", "99"],
     ],
 )
 def test_a_rejected_command_writes_nothing(tmp_path: Path, args: list[str]) -> None:
@@ -191,6 +192,8 @@ def test_a_rejected_command_writes_nothing(tmp_path: Path, args: list[str]) -> N
     result = runner.invoke(app, [*args, "--out", str(out)])
     assert result.exit_code == 2, result.output
     assert not out.exists(), "a rejected command must not create its results folder"
+    # One line that names the input, and nothing else (no empty line from a progress bar).
+    assert result.stderr.startswith("error: --") and result.stderr.count("\n") == 1, repr(result.stderr)
 
 
 def test_tasks_only_has_to_be_a_positive_whole_number() -> None:

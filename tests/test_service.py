@@ -132,7 +132,8 @@ def test_machine_checks_are_read_around_runs_on_this_machine(tmp_path: Path) -> 
     benchmark(options(languages=("go",), workloads=("io",)), tmp_path / "here", SilentEvents(), executor=here)
     benchmark(options(languages=("go",), workloads=("io",)), tmp_path / "away", SilentEvents(), executor=elsewhere)
     [checked, *_] = load_results(tmp_path / "here")
-    assert set(checked.document["execution"]["host_checks"]) == {"governors", "turbo", "siblings", "siblings_busy"}
+    checks = {"governors", "turbo", "siblings", "siblings_busy", "steal"}
+    assert set(checked.document["execution"]["host_checks"]) == checks
     assert all(r.document["execution"]["host_checks"] is None for r in load_results(tmp_path / "away"))
 
 

@@ -1,24 +1,24 @@
 """The command line: parse options into one options object, call one service function, print, exit.
 
-The only module that prints or exits. Exit codes: 0 all runs ok; 1 a run or a step failed (results
+With cli_tools.py (the commands around a benchmark) and cli_events.py (progress, warnings, errors),
+the only modules that print or exit. Exit codes: 0 all runs ok; 1 a run or a step failed (results
 are still saved); 2 usage errors. Tables and machine-readable output go to stdout; progress and
 notices go to stderr.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from concbench_poly import cli_options as opt
-from concbench_poly.cli_events import ConsoleEvents
-from concbench_poly.config import DEFAULT_LIMITS, Limits, RunOptions, parse_memory
-from concbench_poly.errors import ConcbenchError, UsageError
+from concbench_poly.cli_events import ConsoleEvents, err, fail, print_fleet_ending, warn_insecure
+from concbench_poly.cli_tools import tools
+from concbench_poly.config import DEFAULT_LIMITS
+from concbench_poly.errors import ConcbenchError
 from concbench_poly.execution import interrupts
 from concbench_poly.paths import default_results_dir
 
@@ -29,39 +29,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
-
-
-def _fail(exc: ConcbenchError) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
-    raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
+app.add_typer(tools)  # build, doctor, list, clean, schema: the same app, one module per concern
 
 
 def _benchmark(values: dict[str, Any], *, sweep: bool) -> None:
     """Parse, run, report: the one path of all, run and sweep (on one engine or a fleet)."""
-    from concbench_poly.fleet import FleetInterrupted, FleetOutcome, is_fleet_dir, resume_fleet_options
+    from concbench_poly.fleet import FleetInterrupted, FleetOutcome
     from concbench_poly.report import EXPORTERS
     from concbench_poly.report.fleet_format import FLEET_EXPORTERS
-    from concbench_poly.service import resume_options, run_benchmark
+    from concbench_poly.service import run_benchmark
 
     resume: Path | None = values["resume"]
     target = resume or values["out"] or default_results_dir()
     context: typer.Context = values["ctx"]
     try:
-        if resume is not None and is_fleet_dir(resume):
-            stored = resume_fleet_options(resume)
-            run = opt.resumed_options(stored.run, values, sweep, lambda name: _given(context, name))
-            request: Any = replace(stored, run=run)
-        elif resume is not None:
-            request = opt.resumed_options(resume_options(resume), values, sweep, lambda name: _given(context, name))
-        else:
-            options = opt.flags_from(values, sweep).to_options()
-            request = opt.fleet_from(values, options) or options
-        _warn_insecure(request)
+        request = opt.benchmark_request(values, sweep, lambda name: _given(context, name))
+        warn_insecure(err, request)
         with interrupts.handling(), ConsoleEvents(err, values["quiet"]) as events:
             outcome = run_benchmark(request, target, events, resume=resume is not None, wait_for_cores=values["wait"])
     except ConcbenchError as exc:
-        _fail(exc)
+        fail(exc)
     except KeyboardInterrupt as exc:
         # Caught here, not by typer: its own handler would exit without saying what was kept.
         if isinstance(exc, FleetInterrupted):
@@ -71,29 +58,14 @@ def _benchmark(values: dict[str, Any], *, sweep: bool) -> None:
         err.print(escape(message), soft_wrap=True)
         raise typer.Exit(interrupts.exit_code()) from None
     if isinstance(outcome, FleetOutcome):
-        err.print(f"fleet wall time: {outcome.wall_s:.1f} s on {len(outcome.hosts)} hosts", soft_wrap=True)
         typer.echo(FLEET_EXPORTERS[values["fmt"].value](outcome.report), nl=False)
-        failures = tuple(f for host in outcome.hosts for f in host.failures)
-        for host in outcome.failed_hosts:
-            err.print(
-                f"[red]host {escape(host.host.name)} did not finish:[/] {escape(str(host.error))}", soft_wrap=True
-            )
+        failures = print_fleet_ending(err, outcome)
         _saved(target, len(outcome.files), failures, values["quiet"], failed=bool(outcome.failed_hosts))
         return
     if sweep:
         err.print(f"sweep wall time: {outcome.run.wall_s:.1f} s ({len(outcome.run.results)} runs)", soft_wrap=True)
     typer.echo(EXPORTERS[values["fmt"].value](outcome.report), nl=False)
     _saved(target, len(outcome.files.paths), outcome.run.failures, values["quiet"])
-
-
-def _warn_insecure(request: Any) -> None:
-    for host in getattr(request, "hosts", ()):
-        if host.transport == "tcp" and host.tls is None:
-            err.print(
-                f"[yellow]warning:[/] host {escape(host.name)} ({escape(host.url)}) is plain tcp (--insecure): "
-                "anyone on the path can read and drive its engine",
-                soft_wrap=True,
-            )
 
 
 def _given(context: typer.Context, name: str) -> bool:
@@ -196,34 +168,6 @@ def sweep_command(
     _benchmark(locals(), sweep=True)
 
 
-@app.command("build")
-def build_command(
-    languages: Annotated[list[str] | None, typer.Argument(help="Languages to build \\[all].")] = None,
-    offline: opt.OfflineOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the source hash is unchanged.")] = False,
-    mirror: Annotated[
-        str | None, typer.Option("--debian-mirror", help="Debian mirror for the offline base \\[apt's own].")
-    ] = None,
-    runtime: opt.RuntimeOpt = None,
-    quiet: opt.QuietOpt = False,
-) -> None:
-    """Build the runner images (tagged by runtime and a hash of their sources)."""
-    from concbench_poly.cases import validate_languages
-    from concbench_poly.config import parse_runtimes
-    from concbench_poly.service import build_images
-
-    try:
-        chosen = validate_languages(tuple(languages) if languages else opt.CONTRACT.languages)
-        runtimes = parse_runtimes(tuple(runtime or ()), chosen)
-        with ConsoleEvents(err, quiet) as events:
-            refs = build_images(chosen, offline, force, events, mirror, runtimes)
-    except ConcbenchError as exc:
-        _fail(exc)
-    for ref in refs:
-        state = "built" if ref.built else "up to date"
-        typer.echo(f"{ref.language}\t{ref.runtime or 'default'}\t{ref.tag}\t{ref.image_id}\t{state}")
-
-
 @app.command("report")
 def report_command(
     directory: Annotated[Path, typer.Argument(help="A results directory written by all/run/sweep.")],
@@ -247,7 +191,7 @@ def report_command(
             return
         outcome = report_directory(directory, latency.value)
     except ConcbenchError as exc:
-        _fail(exc)
+        fail(exc)
     typer.echo(EXPORTERS[fmt.value](outcome.report), nl=False)
     _saved(directory, len(outcome.files.paths), tuple(r for r in outcome.results if not r.ok), quiet)
 
@@ -267,78 +211,8 @@ def compare_command(
     try:
         result = compare_directories(dir_a, dir_b, latency.value, allow_different=allow_different)
     except ConcbenchError as exc:
-        _fail(exc)
+        fail(exc)
     typer.echo(COMPARE_EXPORTERS[fmt.value](result), nl=False)
-
-
-@app.command("doctor")
-def doctor_command(
-    cpus: opt.CpusOpt = DEFAULT_LIMITS.cpus,
-    cpuset: opt.CpusetOpt = DEFAULT_LIMITS.cpuset,
-    memory: opt.MemoryOpt = "512m",
-    pids: opt.PidsOpt = DEFAULT_LIMITS.pids,
-) -> None:
-    """Is a Docker engine reachable, which images are present, which cgroup version, which limits apply."""
-    from concbench_poly.service import doctor
-
-    try:
-        limits = Limits(cpus or DEFAULT_LIMITS.cpus, cpuset or DEFAULT_LIMITS.cpuset, parse_memory(memory), pids)
-        report = doctor(RunOptions(limits=limits))
-    except ConcbenchError as exc:
-        _fail(exc)
-    typer.echo("\n".join(report.lines()))
-    if not report.healthy:
-        raise typer.Exit(1)
-
-
-@app.command("list")
-def list_command(
-    workload: opt.WorkloadOpt = "all",
-    runtimes: Annotated[
-        bool, typer.Option("--runtimes", help="List the runtimes each language can be built on.")
-    ] = False,
-) -> None:
-    """The approaches and workloads, as `all` would run them (--runtimes: the runtimes instead)."""
-    from concbench_poly.config import workloads_from
-    from concbench_poly.service import list_cases, list_runtimes
-
-    if runtimes:
-        for listing in list_runtimes(opt.CONTRACT.languages):
-            default = "default" if listing.default else ""
-            extra = f"with {', '.join(listing.approaches)}" if listing.approaches else ""
-            typer.echo(f"{listing.language}\t{listing.runtime}\t{default}\t{listing.description or ''}\t{extra}")
-        return
-    try:
-        cases = list_cases(RunOptions(workloads=workloads_from(workload)))
-    except ConcbenchError as exc:
-        _fail(exc)
-    for case in cases:
-        typer.echo(f"{case.workload}\t{case.language}\t{case.approach}\t{case.label}\t{case.key}")
-
-
-@app.command("clean")
-def clean_command(
-    images: Annotated[bool, typer.Option("--images", help="Also remove the runner images.")] = False,
-) -> None:
-    """Remove every container (and with --images every image) concbench-poly labelled."""
-    from concbench_poly.service import clean
-
-    try:
-        containers, removed_images = clean(images)
-    except ConcbenchError as exc:
-        _fail(exc)
-    typer.echo(f"removed {len(containers)} container(s), {len(removed_images)} image(s)")
-
-
-@app.command("schema")
-def schema_command() -> None:
-    """The current result schema, completed with the runner contract (schema/README.md), on stdout."""
-    from concbench_poly.service import composed_schema
-
-    try:
-        typer.echo(composed_schema(), nl=False)
-    except ConcbenchError as exc:
-        _fail(exc)
 
 
 def main() -> None:

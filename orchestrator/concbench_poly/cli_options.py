@@ -174,6 +174,21 @@ def resumed_options(
     return replace(stored, latency_view=fresh.latency_view)
 
 
+def benchmark_request(values: dict[str, Any], sweep: bool, given: Callable[[str], bool]) -> RunOptions | FleetOptions:
+    """What all, run and sweep were asked for: new options, or a fleet's, or those of the run resumed."""
+    from concbench_poly.fleet import is_fleet_dir, resume_fleet_options
+    from concbench_poly.service import resume_options
+
+    resume: Path | None = values["resume"]
+    if resume is not None and is_fleet_dir(resume):
+        stored = resume_fleet_options(resume)
+        return replace(stored, run=resumed_options(stored.run, values, sweep, given))
+    if resume is not None:
+        return resumed_options(resume_options(resume), values, sweep, given)
+    options = flags_from(values, sweep).to_options()
+    return fleet_from(values, options) or options
+
+
 def flags_from(values: dict[str, Any], sweep: bool) -> BenchmarkFlags:
     """One BenchmarkFlags from a command's parameters, taken by name: the commands share the names."""
     given = {f.name: values[f.name] for f in fields(BenchmarkFlags) if f.name in values}

@@ -127,13 +127,13 @@ def benchmark(
     check_out_dir(out_dir, resume=resume)
     if executor is None:
         executor = open_executor(options, events)
+    machine = executor.machine()
+    check_limits(options.limits, machine)
     if executor.name == "local":
         skipped = sorted({c.label for c in planned_cases(replace(options, executor="docker")) if image_only(c)})
         options = replace(options, executor="local")
         if skipped:
             events.notice(f"the local executor runs the host's runtimes: {', '.join(skipped)} live in images only")
-    machine = executor.machine()
-    check_limits(options.limits, machine)
     options, notes = resolve_core_axis(options, machine)
     for note in notes:
         events.notice(note)

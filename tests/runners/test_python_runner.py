@@ -291,6 +291,39 @@ def test_mixed_asyncio_alone_wakes_later_than_with_a_process_pool() -> None:
     assert alone["wakeup_ms"]["p99"] > with_pool["wakeup_ms"]["p99"]
 
 
+# cpu-loop at one and at two cores (issue 11): FNV-1a in Python's own code holds the GIL.
+SCALING_N = 400
+
+
+def two_cpus() -> tuple[int, int]:
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        pytest.skip(f"needs two CPUs to compare one core with two; this process may use {cpus}")
+    return cpus[0], cpus[1]
+
+
+def loop_total_ms(approach: str, cpus: set[int]) -> float:
+    args = ["--workload", "cpu-loop", "--approach", approach, "--tasks", str(SCALING_N)]
+    args += ["--loop-bytes", str(LOOP_BYTES), "--workers", "2"]
+    document = run_runner(args, preexec_fn=lambda: os.sched_setaffinity(0, cpus))
+    assert document["status"] == "ok" and document["environment"]["parallelism"] == len(cpus)
+    return float(document["total_ms"])
+
+
+@pytest.mark.skipif(
+    not getattr(sys, "_is_gil_enabled", lambda: True)(), reason="a free-threaded CPython runs threads in parallel"
+)
+def test_cpu_loop_threads_speed_up_less_than_processes_on_two_cores() -> None:
+    """Speedup = time on one core / time on two, per approach; the two speedups are compared with each
+    other, never with a figure: the GIL lets one thread hash at a time, two processes hash at once."""
+    first, second = two_cpus()
+    speedup = {
+        approach: loop_total_ms(approach, {first}) / loop_total_ms(approach, {first, second})
+        for approach in ("threading", "multiprocessing")
+    }
+    assert speedup["threading"] < speedup["multiprocessing"], speedup
+
+
 def test_runtime_is_the_interpreter_that_ran() -> None:
     """runtime.gil_enabled: sys._is_gil_enabled() (null before 3.13); runtime.build_flags: CONFIG_ARGS."""
     runtime = run("io", "asyncio")["runtime"]

@@ -15,6 +15,7 @@ from concbench_poly.results.model import Measurement
 
 CPU_AGREEMENT = 0.05  # relative difference of cgroup and rusage CPU above which a run is flagged
 SIBLINGS_BUSY = 0.10  # fraction of the run a sibling hyperthread may have been busy
+STEAL = 0.05  # fraction of the pinned cores' time a hypervisor may have taken before a case is flagged
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,15 @@ class BusySiblings:
 
 
 @dataclass(frozen=True)
+class Stolen:
+    """A hypervisor ran something else on the physical cores behind the pinned ones (a VM's steal time)."""
+
+    kind: ClassVar[str] = "steal"
+    worst: float  # the largest fraction of one run
+    median: float  # over the case's runs
+
+
+@dataclass(frozen=True)
 class SharedPages:
     """The headline is every process's peak summed (no cgroup of its own): shared pages count again."""
 
@@ -67,7 +77,7 @@ class SharedPages:
     processes: int
 
 
-Flag = CpuDisagreement | Throttled | Swapped | FrequencyScaling | Turbo | BusySiblings | SharedPages
+Flag = CpuDisagreement | Throttled | Swapped | FrequencyScaling | Turbo | BusySiblings | Stolen | SharedPages
 
 
 def case_flags(runs: Sequence[Measurement]) -> tuple[Flag, ...]:
@@ -96,6 +106,9 @@ def case_flags(runs: Sequence[Measurement]) -> tuple[Flag, ...]:
     if busy and max(busy)[0] > SIBLINGS_BUSY:
         fraction, siblings = max(busy)
         flags.append(BusySiblings(siblings or "", fraction))
+    stolen = sorted(h.steal for m in runs if (h := m.host_checks) and h.steal is not None)
+    if stolen and stolen[-1] > STEAL:
+        flags.append(Stolen(stolen[-1], stolen[(len(stolen) - 1) // 2]))
     shared = [m.processes_count or 1 for m in runs if m.memory_source == "processes"]
     if shared and max(shared) > 1:
         flags.append(SharedPages(max(shared)))

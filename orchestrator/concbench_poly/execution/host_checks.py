@@ -1,8 +1,12 @@
-"""BenchExec's machine checks around one run: frequency governor, turbo, and busy hyperthread siblings.
+"""BenchExec's machine checks around one run: frequency governor, turbo, busy hyperthread siblings,
+and the time a hypervisor took from the pinned cores (steal).
 
 Read by the orchestrator on the machine that runs the runner, before and after each run (never
 inside it): the runner's cores are the cpuset it was pinned to; their siblings are the hyperthreads
 that share those cores' execution units but were not pinned, so anything they ran slowed the run down.
+On a virtual machine the hypervisor may also run other guests on the physical cores behind the pinned
+ones: the guest kernel counts that as steal time, and a run on stolen cores takes longer than its
+own work explains.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ class Snapshot:
     cpus: tuple[int, ...]
     siblings: tuple[int, ...]
     times: dict[int, tuple[int, int]]  # cpu -> (busy jiffies, total jiffies)
+    steal: dict[int, tuple[int, int]]  # pinned cpu -> (steal jiffies, total jiffies)
 
 
 def parse_cpu_list(text: str) -> list[int]:
@@ -52,6 +57,33 @@ def cpu_times(stat_text: str) -> dict[int, tuple[int, int]]:
     return times
 
 
+def steal_times(stat_text: str) -> dict[int, tuple[int, int]]:
+    """Per-CPU (steal, total) jiffies from /proc/stat: steal is the 8th field, 0 on bare metal."""
+    times: dict[int, tuple[int, int]] = {}
+    for line in stat_text.splitlines():
+        name, *fields = line.split()
+        if not name.startswith("cpu") or name == "cpu" or not name[3:].isdigit() or len(fields) < 8:
+            continue
+        values = [int(v) for v in fields[:8] if v.isdigit()]
+        if len(values) == 8:
+            times[int(name[3:])] = (values[7], sum(values))
+    return times
+
+
+Jiffies = dict[int, tuple[int, int]]  # cpu -> (the jiffies counted, all jiffies)
+
+
+def _fraction(before: Jiffies, after: Jiffies, cpus: Sequence[int]) -> float | None:
+    """The mean over `cpus` of (part delta / total delta) between two reads; None if none was read twice."""
+    fractions = []
+    for cpu in cpus:
+        if cpu in after and cpu in before:
+            part = after[cpu][0] - before[cpu][0]
+            total = after[cpu][1] - before[cpu][1]
+            fractions.append(part / total if total > 0 else 0.0)
+    return sum(fractions) / len(fractions) if fractions else None
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="ascii", errors="replace").strip()
@@ -65,27 +97,21 @@ def before(cpus: Sequence[int], cpu_dir: Path = CPU_DIR, proc_stat: Path = PROC_
         text = _read(cpu_dir / f"cpu{cpu}" / "topology" / "thread_siblings_list")
         siblings.update(parse_cpu_list(text or ""))
     others = tuple(sorted(siblings - set(cpus)))
-    return Snapshot(tuple(cpus), others, cpu_times(_read(proc_stat) or "") if others else {})
+    text = _read(proc_stat) or ""
+    return Snapshot(tuple(cpus), others, cpu_times(text) if others else {}, steal_times(text))
 
 
 def after(snapshot: Snapshot, cpu_dir: Path = CPU_DIR, proc_stat: Path = PROC_STAT) -> dict[str, Any]:
     """execution.host_checks of the run (schema/result.schema.json)."""
     governors = {g for cpu in snapshot.cpus if (g := _read(cpu_dir / f"cpu{cpu}" / "cpufreq" / "scaling_governor"))}
-    busy = None
-    if snapshot.siblings:
-        now = cpu_times(_read(proc_stat) or "")
-        fractions = []
-        for cpu in snapshot.siblings:
-            if cpu in now and cpu in snapshot.times:
-                busy_delta = now[cpu][0] - snapshot.times[cpu][0]
-                total_delta = now[cpu][1] - snapshot.times[cpu][1]
-                fractions.append(busy_delta / total_delta if total_delta > 0 else 0.0)
-        busy = sum(fractions) / len(fractions) if fractions else None
+    text = _read(proc_stat) or ""
+    busy = _fraction(snapshot.times, cpu_times(text), snapshot.siblings) if snapshot.siblings else None
     return {
         "governors": sorted(governors) or None,
         "turbo": turbo(cpu_dir),
         "siblings": ",".join(map(str, snapshot.siblings)) or None,
         "siblings_busy": busy,
+        "steal": _fraction(snapshot.steal, steal_times(text), snapshot.cpus),
     }
 
 

@@ -21,6 +21,7 @@ from concbench_poly.analysis.flags import (
     Flag,
     FrequencyScaling,
     SharedPages,
+    Stolen,
     Swapped,
     Throttled,
     Turbo,
@@ -124,6 +125,11 @@ def flag_text(flag: Flag) -> str:
         return "turbo boost on: the clock rate varied with load and temperature"
     if isinstance(flag, BusySiblings):
         return f"hyperthread siblings {flag.siblings} busy {flag.busy:.0%} of the run"
+    if isinstance(flag, Stolen):
+        return (
+            f"the hypervisor took up to {flag.worst:.0%} of the pinned cores' time (median {flag.median:.0%}): "
+            "other guests ran on them, so times vary more than the runtime does"
+        )
     assert isinstance(flag, SharedPages)
     return (
         f"no cgroup of its own: memory is {flag.processes} processes' peak RSS summed, "

@@ -62,6 +62,7 @@ class HostChecks:
     turbo: bool | None
     siblings: str | None
     siblings_busy: float | None
+    steal: float | None = None  # absent from documents written before the check existed
 
 
 @dataclass(frozen=True)
@@ -260,4 +261,5 @@ def _host_checks(raw: dict[str, Any] | None) -> HostChecks | None:
         turbo=raw.get("turbo"),
         siblings=raw.get("siblings"),
         siblings_busy=raw.get("siblings_busy"),
+        steal=raw.get("steal"),
     )
