@@ -43,6 +43,11 @@ def _swap(checks: Checks) -> float | None:
     return checks.swap_in_pages + checks.swap_out_pages
 
 
+def _steal_percent(m: Measurement) -> float | None:
+    steal = m.host_checks.steal if m.host_checks is not None else None
+    return None if steal is None else 100 * steal
+
+
 FIGURES: dict[str, Figure] = _figures(
     Figure("total_ms", "total time", "ms", "time", False, lambda m: m.total_ms),
     Figure("throughput_per_s", "throughput", "tasks/s", "rate", True, lambda m: m.throughput_per_s),
@@ -97,6 +102,7 @@ FIGURES: dict[str, Figure] = _figures(
     Figure("cgroup_cpu_s", "whole-process CPU (cgroup)", "s", "cpu", False, _check(lambda c: c.cgroup_cpu_s)),
     Figure("throttled_s", "CPU throttled", "s", "cpu", False, _check(lambda c: c.throttled_s)),
     Figure("swap_pages", "pages swapped in or out", "count", "count", False, _check(_swap)),
+    Figure("steal_percent", "hypervisor steal on the pinned cores", "%", "cpu", False, _steal_percent),
 )
 
 # The memory figure the main tables show and the article's "Memory" column is checked against: what

@@ -453,6 +453,7 @@ def checks_table(summary: Summary) -> Table:
             Cell(stat_text(c.stat("process_cpu_s"))),
             Cell(stat_text(c.stat("throttled_s"))),
             Cell(stat_text(c.stat("swap_pages"), whole=True)),
+            Cell(stat_text(c.stat("steal_percent"))),
             Cell("; ".join(flag_text(f) for f in c.flags) or "ok"),
         )
         for c in summary.cases
@@ -467,14 +468,16 @@ def checks_table(summary: Summary) -> Table:
             "CPU, rusage (s)",
             "Throttled (s)",
             "Swapped pages",
+            "Steal (%)",
             "Flags",
         ),
         rows=rows,
         footer=(
             "Whole-process CPU time as the cgroup counted it and as the process's own rusage did, over the "
             "runner's whole life (the tables' CPU column is the timed window alone); throttling and swapping "
-            "from the cgroup and /proc/vmstat; frequency governor, turbo and busy hyperthread siblings of the "
-            "pinned cores from the machine, read around each run.",
+            "from the cgroup and /proc/vmstat; frequency governor, turbo, busy hyperthread siblings of the "
+            "pinned cores and the hypervisor's steal time on them (/proc/stat: the share of their time other "
+            "guests of a virtual machine's host took) from the machine, read around each run.",
         ),
     )
 
