@@ -7,10 +7,12 @@ containers), one after the other, both pinned to the same CPU (sched_setaffinity
 from the same interpreter binary. Each side's figure is the kernel's max RSS of the child, ru_maxrss from
 os.wait4 (KiB, as /usr/bin/time reports; it includes any children the child reaped), the median over
 --repeat runs. Target: runner / bare <= 1.05 ("bookkeeping at most 5% of peak").
-Points: Python asyncio, Node async and Go goroutines at N = 100,000 and 1,000,000 with D = 10 s (every
-task alive at once); Python threading at N = 10,000, D = 10 s; Python ThreadPool(100) at N = 100,000,
-D = 10 ms. The 1M points take ~15-40 s a run. A runner that does not exit 0 with a status "ok" document
-makes its row "failed" (with its stderr tail). For reference the table also shows the runner's own
+Points: Python asyncio, Node async, Go goroutines, Java virtual threads and Rust tokio at N = 100,000
+and 1,000,000 with D = 10 s (every task alive at once); Python threading at N = 10,000, D = 10 s; Python
+ThreadPool(100) at N = 100,000, D = 10 ms. Java runs with the contract's JVM flags on both sides (the
+heap from -XX:MaxRAMPercentage=75), Rust's bare program is runners/rust/examples/bare.rs. The 1M points
+take ~15-40 s a run. A runner that does not exit 0 with a status "ok" document makes its row "failed"
+(with its stderr tail). For reference the table also shows the runner's own
 memory.peak_rss_bytes (VmHWM read right after its window): equal to the max RSS when the peak is inside
 the window. At 1M Python asyncio tasks the max RSS of either side spreads by several percent from run to
 run (as much as the 5% margin), so use --repeat 3 there, on a CPU nothing else is pinned to. Prints
@@ -72,6 +74,10 @@ POINTS: tuple[Point, ...] = (
     Point("go-goroutines-1m", "go", "goroutines", 1_000_000, 10_000),
     Point("python-threading-10k", "python", "threading", 10_000, 10_000),
     Point("python-threadpool100-100k", "python", "threadpool", 100_000, 10, pool_size=100),
+    Point("java-virtual-threads-100k", "java", "virtual-threads", 100_000, 10_000),
+    Point("java-virtual-threads-1m", "java", "virtual-threads", 1_000_000, 10_000),
+    Point("rust-tokio-100k", "rust", "tokio", 100_000, 10_000),
+    Point("rust-tokio-1m", "rust", "tokio", 1_000_000, 10_000),
 )
 
 
@@ -133,6 +139,8 @@ class Programs:
         self._python = python
         self._node = node
         self._go: tuple[str, str] | None = None
+        self._java: tuple[list[str], list[str]] | None = None
+        self._rust: tuple[str, str] | None = None
         self.interpreters: dict[str, str] = {}
 
     def commands(self, point: Point) -> tuple[list[str], list[str]]:
@@ -150,8 +158,63 @@ class Programs:
                 [node, str(ROOT / "runners/node/runner.js"), "--workload", "io", *args],
                 [node, str(BARE / "bare.js"), *args],
             )
+        if point.language == "java":
+            runner_java, bare_java = self._java_commands()
+            return [*runner_java, "--workload", "io", *args], [*bare_java, *args]
+        if point.language == "rust":
+            runner, bare = self._rust_binaries()
+            return [runner, "--workload", "io", *args], [bare, *args]
         runner, bare = self._go_binaries()
         return [runner, "--workload", "io", *args], [bare, *args]
+
+    def _java_commands(self) -> tuple[list[str], list[str]]:
+        """The contract's local build and command line for Java, and the bare class run by the same JVM
+        with the same flags (the contract's command before `-jar`)."""
+        if self._java is None:
+            launcher = self._build_dir / "java-runner"
+            runner = _contract_build("java", launcher)
+            found = subprocess.run(
+                ["sh", "-c", '. ./jdk.sh && echo "$jdk_bin"'], cwd=ROOT / "runners/java", capture_output=True, text=True
+            )
+            jdk_bin = found.stdout.strip()
+            if not jdk_bin:
+                raise SystemExit("bookkeeping: no JDK >= 21 (runners/java/jdk.sh)")
+            classes = self._build_dir / "java-bare"
+            _build(
+                [f"{jdk_bin}/javac", "--release", "21", "-d", str(classes), str(BARE / "Bare.java")],
+                BARE,
+                dict(os.environ),
+            )
+            flags = runner[1 : runner.index("-jar")]
+            self._java = (runner, [f"{jdk_bin}/java", *flags, "-cp", str(classes), "Bare"])
+            self.interpreters["java"] = subprocess.run(
+                [f"{jdk_bin}/java", "-version"], capture_output=True, text=True, check=False
+            ).stderr.splitlines()[0]
+        return self._java
+
+    def _rust_binaries(self) -> tuple[str, str]:
+        """The contract's local build of the Rust runner, and runners/rust/examples/bare.rs (offline: the
+        crates were vendored by the runner's prepare step)."""
+        if self._rust is None:
+            runner = self._build_dir / "rust-runner"
+            _contract_build("rust", runner)
+            target = self._build_dir / "rust-target"
+            cargo = [
+                _real_tool("cargo"),
+                "build",
+                "--release",
+                "--offline",
+                "--example",
+                "bare",
+                "--target-dir",
+                str(target),
+            ]
+            _build(cargo, ROOT / "runners/rust", dict(os.environ))
+            self._rust = (str(runner), str(target / "release" / "examples" / "bare"))
+            self.interpreters["rust"] = subprocess.run(
+                [_real_tool("rustc"), "--version"], capture_output=True, text=True, check=False
+            ).stdout.strip()
+        return self._rust
 
     def _interpreter(self, language: str) -> str:
         """One real binary for both sides (a version manager's shim resolved to what it runs)."""
@@ -177,6 +240,20 @@ class Programs:
                 [go, "version"], capture_output=True, text=True, check=False
             ).stdout.strip()
         return self._go
+
+
+def _contract_build(language: str, binary: Path) -> list[str]:
+    """The contract's local build of a runner into `binary`; returns its local command line."""
+    from concbench_poly.contract import contract
+
+    local = contract().runner(language).local
+    source = ROOT / "runners" / language
+
+    def fill(words: tuple[str, ...]) -> list[str]:
+        return [w.replace("{source}", str(source)).replace("{binary}", str(binary)) for w in words]
+
+    _build(fill(local.build or ()), source, {**os.environ, **dict(local.build_env)})
+    return fill(local.command)
 
 
 def _real_tool(name: str) -> str:

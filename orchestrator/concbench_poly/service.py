@@ -344,7 +344,7 @@ def _offline(
         return offline
     if builder.registry_reachable(targets):
         return False
-    events.notice("no container registry answers: building from the offline Debian bases (debootstrap)")
+    events.notice("no container registry answers: a missing image is built from the offline Debian bases (debootstrap)")
     return True
 
 

@@ -15,7 +15,7 @@ from concbench_poly.results.model import Measurement
 
 CPU_AGREEMENT = 0.05  # relative difference of cgroup and rusage CPU above which a run is flagged
 SIBLINGS_BUSY = 0.10  # fraction of the run a sibling hyperthread may have been busy
-STEAL = 0.05  # fraction of the pinned cores' time a hypervisor may have taken before a case is flagged
+STEAL = 0.05  # fraction of the pinned cores' time a hypervisor may take in the median run before a flag
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,11 @@ def case_flags(runs: Sequence[Measurement]) -> tuple[Flag, ...]:
     if busy and max(busy)[0] > SIBLINGS_BUSY:
         fraction, siblings = max(busy)
         flags.append(BusySiblings(siblings or "", fraction))
+    # The median run, not the worst: a run of a second spans ~100 jiffies a core, so one stolen
+    # jiffy reads as 1%, and a single short run's share is mostly that rounding.
     stolen = sorted(h.steal for m in runs if (h := m.host_checks) and h.steal is not None)
-    if stolen and stolen[-1] > STEAL:
-        flags.append(Stolen(stolen[-1], stolen[(len(stolen) - 1) // 2]))
+    if stolen and (median := stolen[(len(stolen) - 1) // 2]) > STEAL:
+        flags.append(Stolen(stolen[-1], median))
     shared = [m.processes_count or 1 for m in runs if m.memory_source == "processes"]
     if shared and max(shared) > 1:
         flags.append(SharedPages(max(shared)))

@@ -44,6 +44,11 @@ STYLE: dict[str, Any] = {
 PNG_METADATA: dict[str, str | None] = {"Software": None}
 SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None, "Type": None}
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+# Five languages' approaches outnumber the ten colors: a line chart also marks each language's points
+# with its own shape and draws the second round of colors dashed, so no two lines look alike.
+LANGUAGE_MARKERS = {"python": "o", "go": "s", "node": "^", "java": "D", "rust": "v"}
+LINE_STYLES = ("-", "--", ":")
+RUNTIME_MARKERS = ("o", "D", "^")
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,8 @@ def _speedup(summary: Summary, lines: Sequence[ScalingLine], title: str) -> Figu
         ax.plot(
             [cores for cores, _ in points],
             [speedup for _, speedup in points],
-            marker="o",
+            marker=LANGUAGE_MARKERS.get(line.language, "o"),
+            linestyle=LINE_STYLES[index // len(PALETTE) % len(LINE_STYLES)],
             linewidth=1.8,
             color=PALETTE[index % len(PALETTE)],
             label=line.label,
@@ -268,10 +274,14 @@ def _scaling(summary: Summary) -> Figure:
     xs_all: list[float] = []
     ys_all: list[float] = []
     shown_series: set[str] = set()
+    # An approach keeps its color on every runtime; its runtimes differ in line style and marker.
+    runtimes_drawn: dict[tuple[Any, ...], int] = {}
     for sweep in summary.sweeps:
         first = summary.case(sweep.points[0].case_key)
         assert first is not None
         color = _color(summary, first)
+        nth = runtimes_drawn.get(_approach(first), 0)
+        runtimes_drawn[_approach(first)] = nth + 1
         done = [p for p in sweep.points if p.memory is not None]
         if done:
             xs = [p.tasks for p in done]
@@ -283,7 +293,8 @@ def _scaling(summary: Summary) -> Figure:
                 ys,
                 yerr=[lo, hi],
                 color=color,
-                marker="o",
+                marker=RUNTIME_MARKERS[nth % len(RUNTIME_MARKERS)],
+                linestyle=LINE_STYLES[nth % len(LINE_STYLES)],
                 linewidth=1.8,
                 capsize=3,
                 label=f"measured: {sweep.label}",

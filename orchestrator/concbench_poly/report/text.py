@@ -127,8 +127,8 @@ def flag_text(flag: Flag) -> str:
         return f"hyperthread siblings {flag.siblings} busy {flag.busy:.0%} of the run"
     if isinstance(flag, Stolen):
         return (
-            f"the hypervisor took up to {flag.worst:.0%} of the pinned cores' time (median {flag.median:.0%}): "
-            "other guests ran on them, so times vary more than the runtime does"
+            f"the hypervisor took {flag.median:.0%} of the pinned cores' time in the median run (up to "
+            f"{flag.worst:.0%}): other guests ran on them, so times vary more than the runtime does"
         )
     assert isinstance(flag, SharedPages)
     return (
