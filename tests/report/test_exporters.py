@@ -155,7 +155,7 @@ def test_markdown_sections(report: Report) -> None:
         "## Method and sources",
     ):
         assert heading in text
-    assert "| Go goroutines (1000)              | io         | 6.10 (6.00\N{EN DASH}6.20)" in text
+    assert "| Go goroutines (1000)              | io             | 6.10 (6.00\N{EN DASH}6.20)" in text
     assert "StackInuse 1.52 MiB" in text  # int(6.1 MiB) // 4 = 1.52499 MiB
     assert "cpus 1, cpuset 0, memory 512 MiB, pids 4096, timeout 120 s" in text
     assert "## Plots" not in text

@@ -326,11 +326,16 @@ def _busy_cores(case: CaseSummary) -> str:
     return units.number(cpu.median / (total.median / 1000), 2)
 
 
+def where(workload: str, cores: int | None) -> str:
+    """A case's workload, with its core count where it is on a core-count axis: "cpu, 2 cores"."""
+    return workload if cores is None else f"{workload}, {cores} core{'s' if cores > 1 else ''}"
+
+
 def memory_table(summary: Summary) -> Table:
     rows = tuple(
         (
             Cell(c.label),
-            Cell(c.case.workload),
+            Cell(where(c.case.workload, c.case.cores)),
             Cell(stat_text(c.stat(MEMORY_FIGURE), 1 / MIB)),
             Cell(stat_text(c.stat("memory_per_task_bytes"), 1 / units.KIB)),
             Cell(stat_text(c.stat("peak_rss_bytes"), 1 / MIB)),
@@ -400,7 +405,7 @@ def runtime_view(case: CaseSummary) -> str:
 def latency_table(summary: Summary) -> Table:
     figures = [*(latency_figure(v, p) for v in LATENCY_VIEWS for p in ("p50", "p99")), "submit_ms"]
     rows = tuple(
-        (Cell(c.label), Cell(c.case.workload), *(Cell(stat_text(c.stat(f))) for f in figures))
+        (Cell(c.label), Cell(where(c.case.workload, c.case.cores)), *(Cell(stat_text(c.stat(f))) for f in figures))
         for c in summary.cases
         if c.completed
     )
@@ -448,7 +453,7 @@ def checks_table(summary: Summary) -> Table:
     rows = tuple(
         (
             Cell(c.label),
-            Cell(c.case.workload),
+            Cell(where(c.case.workload, c.case.cores)),
             Cell(stat_text(c.stat("cgroup_cpu_s"))),
             Cell(stat_text(c.stat("process_cpu_s"))),
             Cell(stat_text(c.stat("throttled_s"))),
@@ -885,7 +890,10 @@ def side_tables(rows: Sequence[SideRow], groups: Sequence[str], reference: str, 
         spec = FIGURES[figure]
         unit, scale = ("MiB", 1 / MIB) if spec.unit == "bytes" else (spec.unit, 1.0)
         table_rows = tuple(
-            (Cell(f"{row.label} [{row.workload}]"), *(_side_cell(c, scale, spec.kind == "count") for c in row.cells))
+            (
+                Cell(f"{row.label} [{where(row.workload, row.cores)}]"),
+                *(_side_cell(c, scale, spec.kind == "count") for c in row.cells),
+            )
             for row in rows
             if row.figure == figure
         )

@@ -143,7 +143,9 @@ def fleet_json(report: FleetReport) -> str:
 
 def fleet_csv(report: FleetReport) -> str:
     out = io.StringIO()
-    fields = ["case", "label", "workload", "figure", "unit", "host", "median", "min", "max", "n", "ratio", "verdict"]
+    fields = [
+        "case", "label", "workload", "cores", "figure", "unit", "host", "median", "min", "max", "n", "ratio", "verdict"
+    ]  # fmt: skip
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in report.rows:
@@ -152,6 +154,7 @@ def fleet_csv(report: FleetReport) -> str:
                 "case": row.key,
                 "label": row.label,
                 "workload": row.workload,
+                "cores": row.cores,
                 "figure": row.figure,
                 "unit": row.unit,
                 "host": cell.group,

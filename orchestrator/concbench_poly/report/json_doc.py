@@ -283,6 +283,7 @@ def side_row_json(row: SideRow) -> dict[str, Any]:
         "case": row.key,
         "label": row.label,
         "workload": row.workload,
+        "cores": row.cores,
         "figure": row.figure,
         "unit": row.unit,
         "groups": {c.group: {"stat": _stat(c.stat), "ratio": c.ratio, "verdict": c.verdict} for c in row.cells},
