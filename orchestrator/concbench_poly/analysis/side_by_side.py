@@ -37,6 +37,7 @@ class SideRow:
     label: str
     workload: str
     cores: int | None  # the case's core count on a core-count axis, else None
+    tasks: int  # N: pool rows are labelled by pool size, and a blocking scenario has one per N
     figure: str
     unit: str
     cells: tuple[SideCell, ...]  # in group order
@@ -52,20 +53,20 @@ def side_by_side(
         for name, summary in groups:
             if name != reference and summary is not None:
                 compared[name] = {(r.case_key, r.figure): r for r in compare(ref, summary, figures=figures)}
-    cases: dict[str, tuple[str, str, int | None]] = {}  # key -> (label, workload, cores), the reference's first
+    cases: dict[str, tuple[str, str, int | None, int]] = {}  # key -> (label, workload, cores, N), reference first
     ordered = sorted(groups, key=lambda group: group[0] != reference)
     for _, summary in ordered:
         for case in summary.cases if summary is not None else ():
-            cases.setdefault(case.key, (case.label, case.case.workload, case.case.cores))
+            cases.setdefault(case.key, (case.label, case.case.workload, case.case.cores, case.case.tasks))
     rows = []
-    for key, (label, workload, cores) in cases.items():
+    for key, (label, workload, cores, tasks) in cases.items():
         for figure in figures:
             cells = tuple(
                 _cell(name, summary, name == reference, key, figure, compared.get(name, {})) for name, summary in groups
             )
             if all(c.stat is None and c.verdict is None for c in cells):
                 continue
-            rows.append(SideRow(key, label, workload, cores, figure, FIGURES[figure].unit, cells))
+            rows.append(SideRow(key, label, workload, cores, tasks, figure, FIGURES[figure].unit, cells))
     return tuple(rows)
 
 

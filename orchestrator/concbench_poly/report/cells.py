@@ -6,6 +6,7 @@ only, never in content.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -331,10 +332,21 @@ def where(workload: str, cores: int | None) -> str:
     return workload if cores is None else f"{workload}, {cores} core{'s' if cores > 1 else ''}"
 
 
+def case_names(summary: Summary) -> dict[str, str]:
+    """Each case's label for a table that lists every case: with its N where the label alone repeats
+    (a pool is labelled by its size, and the blocking scenario runs it at several N)."""
+    repeats = Counter((c.label, c.case.workload, c.case.cores) for c in summary.cases)
+    return {
+        c.key: f"{c.label} N={c.case.tasks}" if repeats[(c.label, c.case.workload, c.case.cores)] > 1 else c.label
+        for c in summary.cases
+    }
+
+
 def memory_table(summary: Summary) -> Table:
+    names = case_names(summary)
     rows = tuple(
         (
-            Cell(c.label),
+            Cell(names[c.key]),
             Cell(where(c.case.workload, c.case.cores)),
             Cell(stat_text(c.stat(MEMORY_FIGURE), 1 / MIB)),
             Cell(stat_text(c.stat("memory_per_task_bytes"), 1 / units.KIB)),
@@ -403,9 +415,10 @@ def runtime_view(case: CaseSummary) -> str:
 
 
 def latency_table(summary: Summary) -> Table:
+    names = case_names(summary)
     figures = [*(latency_figure(v, p) for v in LATENCY_VIEWS for p in ("p50", "p99")), "submit_ms"]
     rows = tuple(
-        (Cell(c.label), Cell(where(c.case.workload, c.case.cores)), *(Cell(stat_text(c.stat(f))) for f in figures))
+        (Cell(names[c.key]), Cell(where(c.case.workload, c.case.cores)), *(Cell(stat_text(c.stat(f))) for f in figures))
         for c in summary.cases
         if c.completed
     )
@@ -430,9 +443,10 @@ def latency_table(summary: Summary) -> Table:
 
 
 def wakeup_table(summary: Summary) -> Table:
+    names = case_names(summary)
     figures = ("wakeup_early_tasks", "wakeup_earliest_ms", "wakeup_p50_ms", "wakeup_p99_ms", "wakeup_latest_ms")
     rows = tuple(
-        (Cell(c.label), *(Cell(stat_text(c.stat(f), whole=f == "wakeup_early_tasks")) for f in figures))
+        (Cell(names[c.key]), *(Cell(stat_text(c.stat(f), whole=f == "wakeup_early_tasks")) for f in figures))
         for c in summary.cases
         if c.completed and c.stat("wakeup_p50_ms") is not None
     )
@@ -450,9 +464,10 @@ def wakeup_table(summary: Summary) -> Table:
 
 
 def checks_table(summary: Summary) -> Table:
+    names = case_names(summary)
     rows = tuple(
         (
-            Cell(c.label),
+            Cell(names[c.key]),
             Cell(where(c.case.workload, c.case.cores)),
             Cell(stat_text(c.stat("cgroup_cpu_s"))),
             Cell(stat_text(c.stat("process_cpu_s"))),
@@ -886,12 +901,19 @@ SIDE_VERDICT_TEXT = {
 def side_tables(rows: Sequence[SideRow], groups: Sequence[str], reference: str, what: str = "") -> tuple[Table, ...]:
     """One table per figure: a row per case, a column per group, the reference's column first as given."""
     tables = []
+    names = Counter((row.figure, row.label, row.workload, row.cores) for row in rows)
+
+    def name(row: SideRow) -> str:
+        # A label that is not unique in its table (pools are labelled by size) gets its N.
+        n = f", N={row.tasks}" if names[(row.figure, row.label, row.workload, row.cores)] > 1 else ""
+        return f"{row.label} [{where(row.workload, row.cores)}{n}]"
+
     for figure in dict.fromkeys(row.figure for row in rows):
         spec = FIGURES[figure]
         unit, scale = ("MiB", 1 / MIB) if spec.unit == "bytes" else (spec.unit, 1.0)
         table_rows = tuple(
             (
-                Cell(f"{row.label} [{where(row.workload, row.cores)}]"),
+                Cell(name(row)),
                 *(_side_cell(c, scale, spec.kind == "count") for c in row.cells),
             )
             for row in rows

@@ -143,9 +143,8 @@ def fleet_json(report: FleetReport) -> str:
 
 def fleet_csv(report: FleetReport) -> str:
     out = io.StringIO()
-    fields = [
-        "case", "label", "workload", "cores", "figure", "unit", "host", "median", "min", "max", "n", "ratio", "verdict"
-    ]  # fmt: skip
+    fields = ["case", "label", "workload", "cores", "tasks", "figure", "unit", "host"]
+    fields += ["median", "min", "max", "n", "ratio", "verdict"]
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in report.rows:
@@ -155,6 +154,7 @@ def fleet_csv(report: FleetReport) -> str:
                 "label": row.label,
                 "workload": row.workload,
                 "cores": row.cores,
+                "tasks": row.tasks,
                 "figure": row.figure,
                 "unit": row.unit,
                 "host": cell.group,

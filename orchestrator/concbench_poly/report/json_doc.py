@@ -284,6 +284,7 @@ def side_row_json(row: SideRow) -> dict[str, Any]:
         "label": row.label,
         "workload": row.workload,
         "cores": row.cores,
+        "tasks": row.tasks,
         "figure": row.figure,
         "unit": row.unit,
         "groups": {c.group: {"stat": _stat(c.stat), "ratio": c.ratio, "verdict": c.verdict} for c in row.cells},
