@@ -51,7 +51,7 @@ def docker_client() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def runner_images(docker_client: object) -> dict[str, object]:
-    """The three runner images, built (offline where no registry answers) once per session."""
+    """Every language's runner image, built (offline where no registry answers) once per session."""
     from concbench_poly.contract import contract
     from concbench_poly.execution.images import ImageBuilder
     from concbench_poly.paths import repo_root

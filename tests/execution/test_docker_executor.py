@@ -69,9 +69,14 @@ def test_every_runner_runs_in_its_container(docker_client: Any, runner_images: d
         ("node", "async", "io"),
         ("node", "worker_threads", "cpu"),
         ("python", "multiprocessing", "cpu"),
+        ("java", "virtual-threads", "io"),
+        ("java", "fixed-pool", "cpu"),
+        ("rust", "tokio", "io"),
+        ("rust", "rayon", "cpu"),
     ]:
         request = RunRequest(case(language, approach, workload, tasks=100, repeat=100), LIMITS, run_id="itest-all")
         result = to_result(executor.run(request), request, executor.host_info())
+        # to_result validated the document against the schema composed with the contract.
         assert result.ok, f"{language}/{approach}: {result.error_message}"
         assert result.document["execution"]["image"] == runner_images[language].tag
         if workload == "io":
