@@ -488,12 +488,28 @@ def stop_second_engine(engine: SecondEngine) -> None:
             engine.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             engine.kill()
+    _kill_orphan_shims(engine.root)
     # Unmount what the daemon left mounted (a killed one leaves its overlay mounts) before deleting.
     with contextlib.suppress(OSError):
         mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
         for line in sorted((m.split()[1] for m in mounts if str(engine.root) in m), key=len, reverse=True):
             subprocess.run(["umount", "-l", line], check=False, capture_output=True)
     shutil.rmtree(engine.root, ignore_errors=True)
+
+
+def _kill_orphan_shims(root: Path) -> None:
+    """A killed dockerd's containerd-shims outlive it (a new dockerd on the same root would adopt
+    them); once the engine is stopped for good, nothing may: end every shim of this engine's root."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"containerd-shim-runc-v2") and any(str(root).encode() in a for a in argv):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(entry.name), signal.SIGKILL)
 
 
 @contextlib.contextmanager
