@@ -124,3 +124,15 @@ def test_a_used_directory_and_a_stranger_reference_are_refused(tmp_path: Path) -
         fleet_benchmark(fleet(), tmp_path, SilentEvents(), open_host=opener({}))
     with pytest.raises(UsageError, match="--reference: 'lab-z' is not one of the hosts"):
         fleet_options(RunOptions(), (HOST_A, HOST_B), "lab-z", False)
+
+
+def test_a_host_pinned_to_one_core_runs_the_core_axis_at_one_core_only() -> None:
+    from concbench_poly.execution.machine import Machine, resolve_core_axis
+
+    run = RunOptions(workloads=("cpu-loop",), cores=(), executor="docker")
+    options = fleet_options(run, [HOST_A, HostSpec("wide", "unix:///run/w.sock", "unix", cpuset="0-1")], None, False)
+    two_cpus = Machine(name="vm", cpus=frozenset({0, 1}), memory_bytes=2**34)
+    narrow, notes = resolve_core_axis(options.host_options(HOST_A), two_cpus)
+    assert narrow.cores == (1,) and notes == []
+    wide, _ = resolve_core_axis(options.host_options(options.hosts[1]), two_cpus)
+    assert wide.cores == (1, 2)
