@@ -55,16 +55,7 @@ func TestMixedRun(t *testing.T) {
 	if wl["kind"] != "mixed" || wl["tasks"] != float64(n) || wl["io_ms"] != d || wl["loop_bytes"] != float64(l) {
 		t.Errorf("workload = %v", wl)
 	}
-	for _, key := range []string{"payload_bytes", "repeat"} {
-		if v, ok := wl[key]; ok {
-			t.Errorf("workload.%s = %v, want absent for mixed", key, v)
-		}
-	}
-	for _, key := range []string{"pool_size", "workers"} {
-		if v, ok := wl[key]; !ok || v != nil {
-			t.Errorf("workload.%s = %v (present %v), want null", key, v, ok)
-		}
-	}
+	assertWorkloadKeys(t, wl, []string{"payload_bytes", "repeat"}, []string{"pool_size", "workers"})
 	if v, ok := doc["wakeup_ms"].(map[string]any); !ok || v == nil {
 		t.Errorf("wakeup_ms = %v, want an object in a mixed document", doc["wakeup_ms"])
 	}

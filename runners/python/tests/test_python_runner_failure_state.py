@@ -72,6 +72,23 @@ def test_thread_per_task_reads_the_state_before_joining(monkeypatch: pytest.Monk
     assert threading.active_count() == before
 
 
+def loaded_after_a_run(args: list[str], modules: tuple[str, ...]) -> list[str]:
+    """Which of `modules` a fresh interpreter has loaded after one ok run of the runner with `args`."""
+    code = (
+        "import sys, json\n"
+        f"sys.path.insert(0, {str(RUNNER_DIR)!r})\n"
+        "from concbench_runner.cli import main\n"
+        f"main({args!r})\n"
+        f"sys.stderr.write(json.dumps([name for name in {modules!r} if name in sys.modules]))\n"
+    )
+    command = [sys.executable, "-B", "-c", code]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout)["status"] == "ok"
+    loaded: list[str] = json.loads(result.stderr.splitlines()[-1])
+    return loaded
+
+
 @pytest.mark.parametrize(
     ("args", "absent"),
     [
@@ -84,18 +101,7 @@ def test_thread_per_task_reads_the_state_before_joining(monkeypatch: pytest.Monk
 def test_io_runs_load_only_what_their_approach_needs(args: list[str], absent: tuple[str, ...]) -> None:
     """The whole process is compared with a bare program of the same task shape: an io run loads no
     module its approach does not use (asyncio alone is ~8 MB with ssl)."""
-    code = (
-        "import sys, json\n"
-        f"sys.path.insert(0, {str(RUNNER_DIR)!r})\n"
-        "from concbench_runner.cli import main\n"
-        f"main(['--workload', 'io', '--tasks', '3', '--io-ms', '1', *{args!r}])\n"
-        f"sys.stderr.write(json.dumps([name for name in {absent!r} if name in sys.modules]))\n"
-    )
-    command = [sys.executable, "-B", "-c", code]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout)["status"] == "ok"
-    assert json.loads(result.stderr.splitlines()[-1]) == []
+    assert loaded_after_a_run(["--workload", "io", "--tasks", "3", "--io-ms", "1", *args], absent) == []
 
 
 @pytest.mark.parametrize(
@@ -113,18 +119,7 @@ def test_io_runs_load_only_what_their_approach_needs(args: list[str], absent: tu
 def test_loop_runs_load_no_hashlib_and_no_process_pool(args: list[str], absent: tuple[str, ...]) -> None:
     """FNV-1a is plain Python: cpu-loop and mixed runs load no hashlib, and only the approaches that fork
     workers load multiprocessing."""
-    code = (
-        "import sys, json\n"
-        f"sys.path.insert(0, {str(RUNNER_DIR)!r})\n"
-        "from concbench_runner.cli import main\n"
-        f"main(['--tasks', '3', '--io-ms', '1', '--loop-bytes', '16', *{args!r}])\n"
-        f"sys.stderr.write(json.dumps([name for name in {absent!r} if name in sys.modules]))\n"
-    )
-    command = [sys.executable, "-B", "-c", code]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout)["status"] == "ok"
-    assert json.loads(result.stderr.splitlines()[-1]) == []
+    assert loaded_after_a_run(["--tasks", "3", "--io-ms", "1", "--loop-bytes", "16", *args], absent) == []
 
 
 @pytest.mark.parametrize(
