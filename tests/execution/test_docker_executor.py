@@ -71,16 +71,20 @@ def test_every_runner_runs_in_its_container(docker_client: Any, runner_images: d
         ("python", "multiprocessing", "cpu"),
         ("java", "virtual-threads", "io"),
         ("java", "fixed-pool", "cpu"),
+        ("java", "virtual-threads-pool", "mixed"),
         ("rust", "tokio", "io"),
         ("rust", "rayon", "cpu"),
+        ("rust", "tokio-rayon", "mixed"),
     ]:
         request = RunRequest(case(language, approach, workload, tasks=100, repeat=100), LIMITS, run_id="itest-all")
         result = to_result(executor.run(request), request, executor.host_info())
         # to_result validated the document against the schema composed with the contract.
         assert result.ok, f"{language}/{approach}: {result.error_message}"
         assert result.document["execution"]["image"] == runner_images[language].tag
-        if workload == "io":
+        if workload in ("io", "mixed"):  # a task's service time holds its whole wait
             assert result.measurement is not None and result.measurement.service.p50 >= 10.0
+        if workload == "mixed":
+            assert result.document["wakeup_ms"]["early_tasks"] == 0
 
 
 def test_oom_kill_is_reported_and_other_results_survive(

@@ -6,31 +6,33 @@
 
 use std::fmt;
 
-/// The contract's workloads, in its order. `mixed` (a wait, then cpu-loop's work) is known so that
-/// it is refused as the contract says (an approach that does not exist for the workload), but no
-/// approach of this runner runs it yet.
+/// The contract's workloads, in its order.
 pub const WORKLOADS: [&str; 4] = ["io", "cpu", "cpu-loop", "mixed"];
 
 /// What this runner implements: each approach with the workloads it runs.
 /// tests/contract.rs checks it against the contract's approaches for rust, both ways.
-pub const APPROACHES: [(&str, &[&str]); 4] = [
-    ("tokio", &["io"]),
-    ("tokio-current-thread", &["io"]),
-    ("threads", &["io", "cpu", "cpu-loop"]),
+pub const APPROACHES: [(&str, &[&str]); 5] = [
+    ("tokio", &["io", "mixed"]),
+    ("tokio-current-thread", &["io", "mixed"]),
+    ("threads", &["io", "cpu", "cpu-loop", "mixed"]),
     ("rayon", &["cpu", "cpu-loop"]),
+    ("tokio-rayon", &["mixed"]),
 ];
 
 /// An approach of this runner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Approach {
-    /// io: a tokio multi-thread runtime, one task per task.
+    /// io, mixed: a tokio multi-thread runtime, one task per task (mixed: the CPU work in the task).
     Tokio,
-    /// io: a tokio current-thread runtime (everything on the main thread), one task per task.
+    /// io, mixed: a tokio current-thread runtime (everything on the main thread), one task per task.
     TokioCurrentThread,
-    /// io, cpu, cpu-loop: one `std::thread` per task.
+    /// io, cpu, cpu-loop, mixed: one `std::thread` per task.
     Threads,
     /// cpu, cpu-loop: a `rayon::ThreadPool` of `--workers` threads, one spawn per task.
     Rayon,
+    /// mixed: a tokio multi-thread runtime, one task per task, each handing its CPU work to a
+    /// `rayon::ThreadPool` of `--workers` threads and awaiting it.
+    TokioRayon,
 }
 
 impl Approach {
@@ -40,11 +42,17 @@ impl Approach {
             Approach::TokioCurrentThread => "tokio-current-thread",
             Approach::Threads => "threads",
             Approach::Rayon => "rayon",
+            Approach::TokioRayon => "tokio-rayon",
         }
     }
 
+    /// Whether `--workers` sizes it (a rayon pool).
+    pub fn sized_by_workers(self) -> bool {
+        matches!(self, Approach::Rayon | Approach::TokioRayon)
+    }
+
     pub fn from_name(name: &str) -> Option<Approach> {
-        [Approach::Tokio, Approach::TokioCurrentThread, Approach::Threads, Approach::Rayon]
+        [Approach::Tokio, Approach::TokioCurrentThread, Approach::Threads, Approach::Rayon, Approach::TokioRayon]
             .into_iter()
             .find(|a| a.name() == name)
     }
@@ -56,6 +64,8 @@ pub enum Workload {
     Io,
     Cpu,
     CpuLoop,
+    /// Each task waits D, then does cpu-loop's work.
+    Mixed,
 }
 
 impl Workload {
@@ -64,11 +74,12 @@ impl Workload {
             Workload::Io => "io",
             Workload::Cpu => "cpu",
             Workload::CpuLoop => "cpu-loop",
+            Workload::Mixed => "mixed",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Workload> {
-        [Workload::Io, Workload::Cpu, Workload::CpuLoop].into_iter().find(|w| w.name() == name)
+        [Workload::Io, Workload::Cpu, Workload::CpuLoop, Workload::Mixed].into_iter().find(|w| w.name() == name)
     }
 }
 
@@ -112,15 +123,15 @@ pub struct Config {
     pub approach: Approach,
     /// N >= 1.
     pub tasks: usize,
-    /// io only: D > 0, milliseconds.
+    /// io and mixed: D > 0, milliseconds.
     pub io_ms: f64,
     /// Accepted for the contract; no approach of this runner is sized by it (recorded as null).
     pub pool_size: usize,
-    /// rayon only: the pool's threads.
+    /// rayon and tokio-rayon only: the pool's threads.
     pub workers: usize,
     /// cpu only: B >= 1.
     pub payload_bytes: usize,
-    /// cpu-loop only: L >= 1.
+    /// cpu-loop and mixed: L >= 1.
     pub loop_bytes: usize,
     /// cpu only: R >= 1.
     pub repeat: usize,
@@ -205,23 +216,26 @@ fn usage(arg: &str, msg: String) -> ArgsError {
 }
 
 pub const USAGE: &str = "\
-usage: runner --approach NAME [--workload io|cpu|cpu-loop] [--tasks N] [--io-ms D]
+usage: runner --approach NAME [--workload io|cpu|cpu-loop|mixed] [--tasks N] [--io-ms D]
               [--payload-bytes B] [--repeat R] [--loop-bytes L] [--workers W] [--pool-size N] [--help]
 
 Rust runner of concbench-poly: one measured run, one JSON document on stdout.
 
-  --workload io|cpu|cpu-loop
+  --workload io|cpu|cpu-loop|mixed
                        io: each task waits D ms; cpu: each task sha256(payload_i * R);
-                       cpu-loop: each task FNV-1a 32 of its L-byte payload_i in a Rust loop (default io)
+                       cpu-loop: each task FNV-1a 32 of its L-byte payload_i in a Rust loop;
+                       mixed: each task waits D ms, then does cpu-loop's work (default io)
   --approach NAME      required; io: tokio (multi-thread runtime, a task per task),
                        tokio-current-thread (one thread), threads (a std::thread per task);
-                       cpu, cpu-loop: threads, rayon (a rayon::ThreadPool of W threads)
+                       cpu, cpu-loop: threads, rayon (a rayon::ThreadPool of W threads);
+                       mixed: tokio, tokio-current-thread, threads, tokio-rayon (tokio tasks
+                       that hand their CPU work to a rayon::ThreadPool of W threads)
   --tasks N            number of tasks, integer >= 1 (default 1000)
-  --io-ms D            io only: wait per task in ms, a number > 0 (default 10)
+  --io-ms D            io and mixed: wait per task in ms, a number > 0 (default 10)
   --payload-bytes B    cpu only: base payload size in bytes, integer >= 1 (default 64)
   --repeat R           cpu only: payload repetitions before hashing, integer >= 1 (default 10000)
-  --loop-bytes L       cpu-loop only: bytes each task hashes, integer >= 1 (default 16384)
-  --workers W          rayon only: pool threads, integer >= 1 (default 4)
+  --loop-bytes L       cpu-loop and mixed: bytes each task hashes, integer >= 1 (default 16384)
+  --workers W          rayon and tokio-rayon: pool threads, integer >= 1 (default 4)
   --pool-size N        threadpool only: accepted and ignored (recorded as null)
   --help               this text on stderr, exit 0
 

@@ -1,7 +1,8 @@
 //! One measured window (runners/README.md "Measurement rules") with one of the runner's models.
 //!
 //! Before the window: the stamps (`started` and `finished`, two `Vec<AtomicU64>` of N, and the
-//! submitting thread's `SubmitLog` of `submitted` stamps, 4 bytes each: 20 bytes per task) and the model
+//! submitting thread's `SubmitLog` of `submitted` stamps, 4 bytes each: 20 bytes per task; mixed adds
+//! `woke`, 8 more) and the model
 //! (a tokio runtime, a rayon pool) exist, VmHWM is reset, the baselines are read. The window opens
 //! just before the first submission and closes when the model says the last task completed: the
 //! last io task wakes the tokio runtime's `block_on` through a `Notify`; `std::thread::scope` and
@@ -31,6 +32,8 @@ use crate::work::{self, TaskError};
 pub struct Stamps {
     pub started: Vec<AtomicU64>,
     pub finished: Vec<AtomicU64>,
+    /// mixed only (empty otherwise): right after the task's wait returned, before its CPU work.
+    pub woke: Vec<AtomicU64>,
 }
 
 fn zeroed(n: usize) -> Result<Vec<AtomicU64>, String> {
@@ -41,8 +44,10 @@ fn zeroed(n: usize) -> Result<Vec<AtomicU64>, String> {
 }
 
 impl Stamps {
-    pub fn try_new(n: usize) -> Result<Stamps, String> {
-        Ok(Stamps { started: zeroed(n)?, finished: zeroed(n)? })
+    /// The stamps of n tasks; `with_woke` for mixed.
+    pub fn try_new(n: usize, with_woke: bool) -> Result<Stamps, String> {
+        let woke = if with_woke { zeroed(n)? } else { Vec::new() };
+        Ok(Stamps { started: zeroed(n)?, finished: zeroed(n)?, woke })
     }
 }
 
@@ -62,6 +67,18 @@ pub enum Body {
     Sha256 { payload_bytes: usize, repeat: usize },
     /// cpu-loop: FNV-1a 32 of payload_i (L bytes).
     Fnv { loop_bytes: usize },
+    /// mixed: wait D, then cpu-loop's work.
+    Mixed { wait: Duration, loop_bytes: usize },
+}
+
+impl Body {
+    /// D, for a body that waits.
+    fn wait(self) -> Option<Duration> {
+        match self {
+            Body::Wait(wait) | Body::Mixed { wait, .. } => Some(wait),
+            Body::Sha256 { .. } | Body::Fnv { .. } => None,
+        }
+    }
 }
 
 /// The first task failure, with error.at_failure read when it happened.
@@ -105,13 +122,20 @@ impl Shared {
         }
     }
 
-    /// One cpu task: stamps around the body (building the input and hashing it). A panic or an
-    /// input the allocator refuses is recorded as the run's failure.
+    /// One cpu task: stamps around the body (building the input and hashing it).
     fn cpu_task(&self, i: usize) {
         self.stamps.started[i].store(self.now(), Ordering::Relaxed);
+        if self.compute(i) {
+            self.stamps.finished[i].store(self.now(), Ordering::Relaxed);
+        }
+    }
+
+    /// The CPU work of task i; false when it failed: a panic or an input the allocator refuses is
+    /// recorded as the run's failure.
+    fn compute(&self, i: usize) -> bool {
         let outcome = catch_unwind(AssertUnwindSafe(|| self.cpu_work(i)));
         match outcome {
-            Ok(Ok(())) => self.stamps.finished[i].store(self.now(), Ordering::Relaxed),
+            Ok(Ok(())) => return true,
             Ok(Err(TaskError { kind, message })) => {
                 self.record_failure(kind, format!("task {i} of {}: {message}", self.tasks))
             }
@@ -124,6 +148,7 @@ impl Shared {
                 self.record_failure(ErrorKind::Internal, format!("task {i} of {} panicked: {what}", self.tasks))
             }
         }
+        false
     }
 
     fn cpu_work(&self, i: usize) -> Result<(), TaskError> {
@@ -135,7 +160,7 @@ impl Shared {
                 }
                 std::hint::black_box(digest);
             }
-            Body::Fnv { loop_bytes } => {
+            Body::Fnv { loop_bytes } | Body::Mixed { loop_bytes, .. } => {
                 let hash = work::fnv_task(i, loop_bytes)?;
                 if i == 0 {
                     let _ = self.first.set(format!("{hash:08x}"));
@@ -153,6 +178,16 @@ impl Shared {
         thread::sleep(wait);
         self.stamps.finished[i].store(self.now(), Ordering::Relaxed);
     }
+
+    /// One mixed task on a thread: started, sleep D, woke, the CPU work, finished.
+    fn thread_mixed_task(&self, i: usize, wait: Duration) {
+        self.stamps.started[i].store(self.now(), Ordering::Relaxed);
+        thread::sleep(wait);
+        self.stamps.woke[i].store(self.now(), Ordering::Relaxed);
+        if self.compute(i) {
+            self.stamps.finished[i].store(self.now(), Ordering::Relaxed);
+        }
+    }
 }
 
 /// One tokio io task: started, `tokio::time::sleep(D).await`, finished; the last one to finish
@@ -168,9 +203,39 @@ async fn tokio_io_task(shared: Arc<Shared>, i: usize) {
     }
 }
 
+/// One tokio mixed task: started, `sleep(D).await`, woke, the CPU work (in the task itself, which
+/// holds its runtime thread meanwhile, or handed to the rayon pool and awaited through a oneshot
+/// channel, so the runtime thread serves other tasks), finished; the last one wakes the window.
+async fn tokio_mixed_task(shared: Arc<Shared>, i: usize, cpu_pool: Option<Arc<rayon::ThreadPool>>) {
+    let Body::Mixed { wait, .. } = shared.body else { unreachable!("a mixed task runs the mixed body") };
+    shared.stamps.started[i].store(shared.now(), Ordering::Relaxed);
+    tokio::time::sleep(wait).await;
+    shared.stamps.woke[i].store(shared.now(), Ordering::Relaxed);
+    let computed = match cpu_pool {
+        None => shared.compute(i),
+        Some(pool) => {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let job = Arc::clone(&shared);
+            pool.spawn(move || {
+                let computed = job.compute(i);
+                drop(job); // before the send: once the last task is answered, the window owns Shared alone
+                let _ = tx.send(computed);
+            });
+            rx.await.unwrap_or(false)
+        }
+    };
+    if computed {
+        shared.stamps.finished[i].store(shared.now(), Ordering::Relaxed);
+    }
+    if shared.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+        shared.done.notify_one();
+    }
+}
+
 /// The concurrency model, made before the window.
 enum Model {
-    Tokio(tokio::runtime::Runtime),
+    /// A tokio runtime; for tokio-rayon, with the pool its tasks hand their CPU work to.
+    Tokio(tokio::runtime::Runtime, Option<Arc<rayon::ThreadPool>>),
     Threads,
     Rayon(rayon::ThreadPool),
 }
@@ -186,31 +251,35 @@ struct Window {
 }
 
 fn build_model(cfg: &Config) -> Result<Model, (ErrorKind, String)> {
-    match cfg.approach {
-        Approach::Tokio => tokio::runtime::Builder::new_multi_thread()
+    let multi_thread = || {
+        tokio::runtime::Builder::new_multi_thread()
             .enable_time()
             .build()
-            .map(Model::Tokio)
-            .map_err(|e| (io_error_kind(&e), format!("cannot start the tokio runtime: {e}"))),
+            .map_err(|e| (io_error_kind(&e), format!("cannot start the tokio runtime: {e}")))
+    };
+    match cfg.approach {
+        Approach::Tokio => Ok(Model::Tokio(multi_thread()?, None)),
         Approach::TokioCurrentThread => tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
-            .map(Model::Tokio)
+            .map(|rt| Model::Tokio(rt, None))
             .map_err(|e| (io_error_kind(&e), format!("cannot start the tokio runtime: {e}"))),
         Approach::Threads => Ok(Model::Threads),
-        Approach::Rayon => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(cfg.workers)
-                .thread_name(|i| format!("rayon-{i}"))
-                .build()
-                .map_err(|e| {
-                    (ErrorKind::ResourceExhausted, format!("cannot start the rayon pool of {}: {e}", cfg.workers))
-                })?;
-            // Every pool thread runs once: all W exist and wait for work before the window.
-            pool.broadcast(|_| ());
-            Ok(Model::Rayon(pool))
-        }
+        Approach::Rayon => Ok(Model::Rayon(rayon_pool(cfg.workers)?)),
+        Approach::TokioRayon => Ok(Model::Tokio(multi_thread()?, Some(Arc::new(rayon_pool(cfg.workers)?)))),
     }
+}
+
+/// A rayon pool of `workers` threads, every one started before the window.
+fn rayon_pool(workers: usize) -> Result<rayon::ThreadPool, (ErrorKind, String)> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("rayon-{i}"))
+        .build()
+        .map_err(|e| (ErrorKind::ResourceExhausted, format!("cannot start the rayon pool of {workers}: {e}")))?;
+    // Every pool thread runs once: all W exist and wait for work before the window.
+    pool.broadcast(|_| ());
+    Ok(pool)
 }
 
 fn io_error_kind(e: &std::io::Error) -> ErrorKind {
@@ -221,13 +290,18 @@ fn io_error_kind(e: &std::io::Error) -> ErrorKind {
 fn run_window(model: &Model, shared: &Arc<Shared>, cfg: &Config, submitted: &mut SubmitLog) -> Window {
     let n = cfg.tasks;
     match model {
-        Model::Tokio(rt) => rt.block_on(async {
+        Model::Tokio(rt, cpu_pool) => rt.block_on(async {
+            let mixed = matches!(shared.body, Body::Mixed { .. });
             let wall = SystemTime::now();
             let open = shared.now();
             submitted.open(open);
             for i in 0..n {
                 submitted.record(i, shared.now());
-                tokio::spawn(tokio_io_task(Arc::clone(shared), i));
+                if mixed {
+                    tokio::spawn(tokio_mixed_task(Arc::clone(shared), i, cpu_pool.clone()));
+                } else {
+                    tokio::spawn(tokio_io_task(Arc::clone(shared), i));
+                }
             }
             let threads_after_submit = procfs::read_threads();
             shared.done.notified().await;
@@ -246,6 +320,9 @@ fn run_window(model: &Model, shared: &Arc<Shared>, cfg: &Config, submitted: &mut
                     let spawned = match s.body {
                         Body::Wait(wait) => {
                             thread::Builder::new().spawn_scoped(scope, move || s.thread_io_task(i, wait))
+                        }
+                        Body::Mixed { wait, .. } => {
+                            thread::Builder::new().spawn_scoped(scope, move || s.thread_mixed_task(i, wait))
                         }
                         _ => thread::Builder::new().spawn_scoped(scope, move || s.cpu_task(i)),
                     };
@@ -287,6 +364,9 @@ pub fn runtime_info(approach: Approach) -> RuntimeInfo {
     let version = match approach {
         Approach::Tokio | Approach::TokioCurrentThread => format!("{rustc}; tokio {}", env!("CONCBENCH_TOKIO_VERSION")),
         Approach::Rayon => format!("{rustc}; rayon {}", env!("CONCBENCH_RAYON_VERSION")),
+        Approach::TokioRayon => {
+            format!("{rustc}; tokio {}; rayon {}", env!("CONCBENCH_TOKIO_VERSION"), env!("CONCBENCH_RAYON_VERSION"))
+        }
         Approach::Threads => rustc.to_string(),
     };
     RuntimeInfo { name: "rustc".to_string(), version }
@@ -312,10 +392,14 @@ pub fn run_benchmark(cfg: &Config) -> Document {
         Workload::Io => Body::Wait(Duration::from_nanos(stats::wait_ns(cfg.io_ms))),
         Workload::Cpu => Body::Sha256 { payload_bytes: cfg.payload_bytes, repeat: cfg.repeat },
         Workload::CpuLoop => Body::Fnv { loop_bytes: cfg.loop_bytes },
+        Workload::Mixed => {
+            Body::Mixed { wait: Duration::from_nanos(stats::wait_ns(cfg.io_ms)), loop_bytes: cfg.loop_bytes }
+        }
     };
 
     // --- before the window: the stamps, the model, the peak reset and the baselines.
-    let stamps_and_log = Stamps::try_new(n).and_then(|stamps| Ok((stamps, SubmitLog::try_new(n)?)));
+    let with_woke = cfg.workload == Workload::Mixed;
+    let stamps_and_log = Stamps::try_new(n, with_woke).and_then(|stamps| Ok((stamps, SubmitLog::try_new(n)?)));
     let (stamps, mut submitted) = match stamps_and_log {
         Ok(pair) => pair,
         Err(message) => {
@@ -382,10 +466,7 @@ pub fn run_benchmark(cfg: &Config) -> Document {
         return doc;
     };
     doc.checksum = shared.first.get().cloned();
-    let wait = match shared.body {
-        Body::Wait(wait) => Some(wait),
-        _ => None,
-    };
+    let wait = shared.body.wait();
     if let Err(message) = measure_stamps(&mut doc, &mut shared.stamps, &submitted, &window, wait) {
         doc.fail(ErrorKind::Internal, message, Some(atfailure::collect(&cg)));
         return doc;
@@ -426,7 +507,8 @@ pub fn run_benchmark(cfg: &Config) -> Document {
     doc
 }
 
-/// Latencies, wake-up error (for a body that waits) and concurrency from the stamps (the last use
+/// Latencies, wake-up error (for a body that waits: for mixed from woke - started, for io from the
+/// service times, since woke is the finished stamp) and concurrency from the stamps (the last use
 /// of them: they end up sorted in place).
 fn measure_stamps(
     doc: &mut Document,
@@ -437,11 +519,16 @@ fn measure_stamps(
 ) -> Result<(), String> {
     let started = plain(&mut stamps.started);
     let finished = plain(&mut stamps.finished);
+    let woke = plain(&mut stamps.woke);
     let n = started.len();
     if submitted.len() != n || n == 0 {
         return Err(format!("{} submissions for {n} tasks", submitted.len()));
     }
     stats::check_intervals(started, finished).map_err(|e| format!("peak_running: {e}"))?;
+    if !woke.is_empty() {
+        stats::check_intervals(started, woke).map_err(|e| format!("woke: {e}"))?;
+        stats::check_intervals(woke, finished).map_err(|e| format!("woke: {e}"))?;
+    }
     if let Some((i, s)) = submitted.stamps().enumerate().find(|&(i, s)| finished[i] < s) {
         return Err(format!("peak_in_flight: interval {i} ends before it begins ({} < {s})", finished[i]));
     }
@@ -453,10 +540,17 @@ fn measure_stamps(
 
     let mut lat: Vec<u64> = Vec::new();
     lat.try_reserve_exact(n).map_err(|e| format!("cannot allocate the latencies of {n} tasks: {e}"))?;
+    if let (Some(wait), false) = (wait, woke.is_empty()) {
+        // mixed: the wait is woke - started, apart from the CPU work after it.
+        lat.extend(woke.iter().zip(started.iter()).map(|(w, s)| w - s));
+        lat.sort_unstable();
+        doc.wakeup = Some(stats::wakeup_from_sorted(&lat, wait.as_nanos() as i128));
+        lat.clear();
+    }
     lat.extend(finished.iter().zip(started.iter()).map(|(f, s)| f - s));
     lat.sort_unstable();
     let (service, service_cdf) = stats::summarize_sorted_ns(&lat);
-    if let Some(wait) = wait {
+    if let (Some(wait), true) = (wait, woke.is_empty()) {
         // For io, woke is the finished stamp: the waits are the service times.
         doc.wakeup = Some(stats::wakeup_from_sorted(&lat, wait.as_nanos() as i128));
     }

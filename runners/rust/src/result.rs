@@ -1,6 +1,6 @@
 //! The result document (schema/result.schema.json, schema_version 2) and its JSON text.
 
-use crate::args::{Approach, Config, Workload};
+use crate::args::{Config, Workload};
 use crate::atfailure::AtFailure;
 use crate::cgroup::CgroupInfo;
 use crate::json::Writer;
@@ -310,10 +310,14 @@ fn write_workload(w: &mut Writer, cfg: &Config) {
         Workload::CpuLoop => {
             w.key("loop_bytes").uint(cfg.loop_bytes as u64);
         }
+        Workload::Mixed => {
+            w.key("io_ms").float(cfg.io_ms);
+            w.key("loop_bytes").uint(cfg.loop_bytes as u64);
+        }
     }
     w.key("pool_size").null();
     w.key("workers");
-    if cfg.approach == Approach::Rayon {
+    if cfg.approach.sized_by_workers() {
         w.uint(cfg.workers as u64);
     } else {
         w.null();

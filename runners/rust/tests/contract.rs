@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use common::{LANGUAGE, contract, own_approaches, run_main};
-use concbench_runner::args::{self, APPROACHES, OPTIONS, OptionKind, parse_args};
+use concbench_runner::args::{self, APPROACHES, Approach, OPTIONS, OptionKind, parse_args};
 use concbench_runner::json::{self, Value};
 use concbench_runner::result::{self, Document, ErrorKind, RuntimeInfo};
 
@@ -269,9 +269,10 @@ fn schema_version_exit_codes_and_error_kinds_are_the_contracts() {
 fn the_contract_entry_describes_this_runner() {
     let c = contract();
     let entry = c.at(&["languages", LANGUAGE]).expect("the rust entry");
-    // The pool approach is sized by --workers, the others unbounded.
+    // The pool approaches are sized by --workers, the others unbounded.
     for (approach, _, sized_by) in own_approaches(&c) {
-        let want = if approach == "rayon" { Some("workers") } else { None };
+        let sized = Approach::from_name(&approach).expect("an approach of this runner").sized_by_workers();
+        let want = if sized { Some("workers") } else { None };
         assert_eq!(sized_by.as_deref(), want, "{approach} sized_by");
     }
     // runtime_memory.shown names keys the runner prints in memory.runtime.

@@ -196,12 +196,10 @@ fn cpu_checksum_is_the_other_languages() {
     assert_eq!(streamed_sha256(0, b, r), want);
 }
 
-#[test]
-fn cpu_loop_threads_and_rayon_checksum() {
-    let _serial = serial();
+/// Task 0's FNV-1a hash of 16,384 bytes, from the shared vectors: the cpu-loop and mixed checksum.
+fn fnv_checksum_of_task_0() -> String {
     let fnv = read_json(schema_dir().join("fnv1a_vectors.json"));
-    let vector = fnv
-        .get("vectors")
+    fnv.get("vectors")
         .and_then(Value::as_array)
         .expect("vectors")
         .iter()
@@ -209,9 +207,15 @@ fn cpu_loop_threads_and_rayon_checksum() {
             v.get("index").and_then(Value::as_u64) == Some(0)
                 && v.get("loop_bytes").and_then(Value::as_u64) == Some(16384)
         })
+        .and_then(|v| v.get("hex").and_then(Value::as_str).map(str::to_string))
         .expect("a vector for task 0, 16384 bytes")
-        .clone();
-    let want = vector.get("hex").and_then(Value::as_str).expect("hex");
+}
+
+#[test]
+fn cpu_loop_threads_and_rayon_checksum() {
+    let _serial = serial();
+    let want = fnv_checksum_of_task_0();
+    let want = want.as_str();
     for approach in [Approach::Threads, Approach::Rayon] {
         let n = 40;
         let doc = run_benchmark(&config(Workload::CpuLoop, approach, n));
@@ -227,6 +231,38 @@ fn cpu_loop_threads_and_rayon_checksum() {
         if approach == Approach::Rayon {
             assert!(doc.concurrency.expect("concurrency").peak_running <= 4, "the default pool has 4 threads");
         }
+    }
+}
+
+/// mixed: each task waits D, wakes, then does cpu-loop's work, in the task (tokio, tokio current-thread,
+/// threads) or in the rayon pool (tokio-rayon). Task 0's hash is cpu-loop's, no wait returns early, and
+/// the wake-up error is measured on the wait alone (woke - started): every task's CPU work comes after
+/// it woke, so the latest wait is below the largest service time less D.
+#[test]
+fn mixed_every_approach() {
+    let _serial = serial();
+    let want = fnv_checksum_of_task_0();
+    for approach in [Approach::Tokio, Approach::TokioCurrentThread, Approach::Threads, Approach::TokioRayon] {
+        let n = 60;
+        let mut cfg = config(Workload::Mixed, approach, n);
+        cfg.workers = 2;
+        let doc = run_benchmark(&cfg);
+        let printed = check_common(&doc, n);
+        assert_eq!(doc.checksum.as_deref(), Some(want.as_str()), "{approach:?}");
+        let workload = printed.get("workload").expect("workload");
+        assert_eq!(workload.get("io_ms").and_then(Value::as_f64), Some(10.0), "{approach:?}");
+        assert_eq!(workload.get("loop_bytes").and_then(Value::as_u64), Some(16384), "{approach:?}");
+        let workers = workload.get("workers").and_then(Value::as_u64);
+        assert_eq!(workers, (approach == Approach::TokioRayon).then_some(2), "{approach:?} workers");
+        let wakeup = doc.wakeup.as_ref().expect("wakeup_ms of mixed");
+        assert_eq!(wakeup.early_tasks, 0, "{approach:?}");
+        let lat = doc.latency.as_ref().expect("latency");
+        assert!(lat.service_cdf[0] >= 10.0, "{approach:?}: a task's service time includes its whole wait");
+        assert!(
+            wakeup.latest < lat.service.max - 10.0,
+            "{approach:?}: the wake-up error leaves out the CPU work after the wait: {wakeup:?} vs {:?}",
+            lat.service
+        );
     }
 }
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,16 +44,22 @@ final class Benchmark {
 
     /**
      * The state the tasks share: three preallocated stamp arrays (offsets in ns from t0 on the
-     * monotonic clock, 24 bytes per task, each slot written by its own task only), the latch the
-     * window waits on and the first failure.
+     * monotonic clock, 24 bytes per task, each slot written by its own task only; a fourth, woke,
+     * for mixed only), the latch the window waits on and the first failure.
      */
     static final class Window {
         final long[] submitted, started, finished;
+        final long[] woke; // mixed: right after the task's wait returned, before its CPU work; else null
         final Workloads.Body body;
+        final Workloads.Mixed mixed; // body, when the workload is mixed
         final CountDownLatch done;
         final Cgroup cg;
         final int tasks;
         final AtomicReference<Failure> failure = new AtomicReference<>();
+        /** Task indices from thread ids, for the approaches that give each task a thread of its own. */
+        final ThreadIndex threadIndex = new ThreadIndex();
+        /** One Runnable for every thread-per-task task: it finds its index from its thread's id. */
+        final Runnable taskOfThread = () -> task(threadIndex.index(Thread.currentThread().threadId()));
         long t0; // set before the first submission; Thread.start / Executor.execute publish it
 
         Window(int tasks, Workloads.Body body, Cgroup cg) {
@@ -61,16 +67,24 @@ final class Benchmark {
             this.submitted = new long[tasks];
             this.started = new long[tasks];
             this.finished = new long[tasks];
+            this.mixed = body instanceof Workloads.Mixed m ? m : null;
+            this.woke = mixed != null ? new long[tasks] : null;
             this.body = body;
             this.done = new CountDownLatch(tasks);
             this.cg = cg;
         }
 
-        /** One task: its started stamp, the work, its finished stamp, then the latch. */
+        /** One task: its started stamp, the work (mixed: the wait, woke, the CPU part), finished, the latch. */
         void task(int i) {
             started[i] = System.nanoTime() - t0;
             try {
-                body.run(i);
+                if (mixed == null) {
+                    body.run(i);
+                } else {
+                    mixed.waitIo();
+                    woke[i] = System.nanoTime() - t0;
+                    mixed.compute(i);
+                }
                 finished[i] = System.nanoTime() - t0;
             } catch (Throwable e) {
                 taskFailed(i, e);
@@ -95,7 +109,7 @@ final class Benchmark {
         }
     }
 
-    /** A task: the shared window and its index, 24 bytes, the size of a lambda over a latch and D. */
+    /** A pool's task: a pool thread runs many tasks, so each carries the window and its index (24 bytes). */
     static final class Task implements Runnable {
         private final Window window;
         private final int index;
@@ -113,51 +127,83 @@ final class Benchmark {
 
     /** How an approach runs a task, made before the window; close() runs after it. */
     interface Launcher {
-        void submit(Runnable task);
+        /** Starts task i of w; its submitted stamp is already written. */
+        void submit(Window w, int i);
 
         void close();
     }
 
     /**
-     * threads: a platform thread per task ({@code new Thread(task).start()}); virtual-threads:
-     * Executors.newVirtualThreadPerTaskExecutor(); threadpool / fixed-pool:
-     * Executors.newFixedThreadPool(size) with every pool thread started before the window
-     * (prestartAllCoreThreads), as the other runners' pools start their workers before it.
+     * threads: a platform thread per task ({@code new Thread(task).start()}); virtual-threads and
+     * virtual-threads-pool: Executors.newVirtualThreadPerTaskExecutor()'s executor, a virtual thread
+     * per task; threadpool / fixed-pool: a fixed pool of started threads (Pools.started).
      */
     static Launcher launcher(Config cfg) {
         return switch (cfg.approach()) {
             case "threads" -> new Launcher() {
                 @Override
-                public void submit(Runnable task) {
-                    new Thread(task).start();
+                public void submit(Window w, int i) {
+                    Thread thread = new Thread(w.taskOfThread);
+                    expectIndex(w, thread, i);
+                    thread.start();
                 }
 
                 @Override
                 public void close() {}
             };
-            case "virtual-threads" -> executor(Executors.newVirtualThreadPerTaskExecutor());
-            case "threadpool" -> pool(cfg.poolSize());
-            case "fixed-pool" -> pool(cfg.workers());
+            case "virtual-threads" -> virtualThreadPerTask();
+            case "virtual-threads-pool" -> virtualThreadPerTask(); // its CPU pool is the body's (Workloads.Mixed)
+            case "threadpool" -> executor(Pools.started(cfg.poolSize()));
+            case "fixed-pool" -> executor(Pools.started(cfg.workers()));
             default -> throw new IllegalArgumentException(cfg.approach());
         };
     }
 
-    private static Launcher pool(int size) {
-        ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(size);
-        try {
-            pool.prestartAllCoreThreads();
-        } catch (Throwable e) {
-            pool.shutdownNow();
-            throw e;
+    /** Records the new thread of task i, which must be the next in creation order. */
+    private static void expectIndex(Window w, Thread thread, int i) {
+        int index = w.threadIndex.add(thread.threadId());
+        if (index != i) {
+            throw new IllegalStateException("the thread of task " + i + " was numbered as task " + index);
         }
-        return executor(pool);
     }
 
+    /**
+     * Executors.newVirtualThreadPerTaskExecutor() is newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+     * this is the same executor, with a factory that records each new thread's id for its task's index
+     * (the executor calls it on the submitting thread, before it starts the thread).
+     */
+    static Launcher virtualThreadPerTask() {
+        ThreadFactory virtualThreads = Thread.ofVirtual().factory();
+        return new Launcher() {
+            private Window window;
+            private int task;
+            private final ExecutorService executor = Executors.newThreadPerTaskExecutor(runnable -> {
+                Thread thread = virtualThreads.newThread(runnable);
+                expectIndex(window, thread, task);
+                return thread;
+            });
+
+            @Override
+            public void submit(Window w, int i) {
+                window = w;
+                task = i;
+                executor.execute(w.taskOfThread);
+            }
+
+            @Override
+            public void close() {
+                executor.shutdown(); // every task has completed: the threads end without waiting
+            }
+        };
+    }
+
+
+    /** Any executor that runs queued tasks on threads it reuses: each task is a Task. */
     static Launcher executor(ExecutorService executor) {
         return new Launcher() {
             @Override
-            public void submit(Runnable task) {
-                executor.execute(task);
+            public void submit(Window w, int i) {
+                executor.execute(new Task(w, i));
             }
 
             @Override
@@ -174,7 +220,7 @@ final class Benchmark {
         for (int i = 0; i < w.tasks; i++) {
             submitted[i] = System.nanoTime() - t0;
             try {
-                launcher.submit(new Task(w, i));
+                launcher.submit(w, i);
             } catch (Throwable e) {
                 w.submitFailed(i, e);
                 return i;
@@ -246,6 +292,7 @@ final class Benchmark {
         Long cgroupPeak = cg.memoryPeak();
         JvmView.Heap heapAtEnd = JvmView.Heap.now();
         launcher.close();
+        w.body.close();
 
         res.startedAt = startedAt;
         Failure f = w.failure.get();
@@ -314,11 +361,23 @@ final class Benchmark {
         res.checks = checks;
     }
 
-    /** While the stamps are paired by task: every task ends after it started and after it was submitted. */
+    /**
+     * While the stamps are paired by task: every task ends after it started and after it was
+     * submitted; for mixed, it woke between its start and its end.
+     */
     static String checkStamps(Window w) {
         String bad = Stats.checkIntervals(w.started, w.finished);
         if (bad != null) {
             return "peak_running: " + bad;
+        }
+        if (w.woke != null) {
+            bad = Stats.checkIntervals(w.started, w.woke);
+            if (bad == null) {
+                bad = Stats.checkIntervals(w.woke, w.finished);
+            }
+            if (bad != null) {
+                return "woke: " + bad;
+            }
         }
         bad = Stats.checkIntervals(w.submitted, w.finished);
         return bad == null ? null : "peak_in_flight: " + bad;
@@ -331,13 +390,22 @@ final class Benchmark {
     static void latencies(Window w, Result res) {
         int n = w.tasks;
         long[] lat = new long[n];
+        long d = w.body.waitNs();
+        if (w.woke != null) { // mixed: the wait is woke - started, apart from the CPU work after it
+            for (int i = 0; i < n; i++) {
+                lat[i] = w.woke[i] - w.started[i];
+            }
+            Arrays.sort(lat);
+            res.wakeupMs = Stats.wakeupFromSorted(lat, d);
+        }
         for (int i = 0; i < n; i++) {
             lat[i] = w.finished[i] - w.started[i];
         }
         Arrays.sort(lat);
         Stats.Summary service = Stats.summarizeSorted(lat);
-        long d = w.body.waitNs();
-        res.wakeupMs = d >= 0 ? Stats.wakeupFromSorted(lat, d) : null;
+        if (w.woke == null) { // for io, woke is the finished stamp
+            res.wakeupMs = d >= 0 ? Stats.wakeupFromSorted(lat, d) : null;
+        }
         for (int i = 0; i < n; i++) {
             lat[i] = w.finished[i] - w.submitted[i];
         }

@@ -12,49 +12,56 @@ import java.util.regex.Pattern;
  * huge N is refused at run time, where the stamps cannot be allocated, never as a usage error).
  */
 record Config(
-        String workload, // io, cpu or cpu-loop
+        String workload, // io, cpu, cpu-loop or mixed
         String approach,
         long tasks, // N >= 1
-        double ioMs, // io: D > 0 ms
+        double ioMs, // io and mixed: D > 0 ms
         int poolSize, // threadpool: pool threads
-        int workers, // fixed-pool: worker threads
+        int workers, // fixed-pool and virtual-threads-pool: worker threads
         int payloadBytes, // cpu: B
         int repeat, // cpu: R
-        int loopBytes) { // cpu-loop: L
+        int loopBytes) { // cpu-loop and mixed: L
 
     /** What this runner implements per workload; ContractTest checks it against the contract, both ways. */
     static final Map<String, List<String>> APPROACHES_BY_WORKLOAD = Map.of(
             "io", List.of("threads", "virtual-threads", "threadpool"),
             "cpu", List.of("threads", "virtual-threads", "fixed-pool"),
-            "cpu-loop", List.of("threads", "virtual-threads", "fixed-pool"));
+            "cpu-loop", List.of("threads", "virtual-threads", "fixed-pool"),
+            "mixed", List.of("threads", "virtual-threads", "threadpool", "virtual-threads-pool"));
 
-    static final List<String> WORKLOADS = List.of("io", "cpu", "cpu-loop");
+    static final List<String> WORKLOADS = List.of("io", "cpu", "cpu-loop", "mixed");
+
+    /** The approaches sized by --workers (the others by --pool-size, or by nothing). */
+    static final List<String> SIZED_BY_WORKERS = List.of("fixed-pool", "virtual-threads-pool");
 
     /** The contract's io_ms maximum (Node's setTimeout limit, 2^31 - 1 ms). */
     static final double MAX_IO_MS = 2147483647;
 
     static final String USAGE = """
-            usage: runner --approach NAME [--workload io|cpu|cpu-loop] [--tasks N] [--io-ms D]
+            usage: runner --approach NAME [--workload io|cpu|cpu-loop|mixed] [--tasks N] [--io-ms D]
                           [--pool-size N] [--workers N] [--payload-bytes B] [--repeat R]
                           [--loop-bytes L] [--help]
 
             Java runner of concbench-poly: one measured run, one JSON document on stdout.
 
-              --workload io|cpu|cpu-loop
+              --workload io|cpu|cpu-loop|mixed
                                    io: each task Thread.sleep(D); cpu: each task SHA-256 of payload_i * R
                                    (MessageDigest); cpu-loop: each task FNV-1a 32 of its L-byte payload_i
-                                   in a Java loop (default io)
+                                   in a Java loop; mixed: each task Thread.sleep(D), then cpu-loop's work
+                                   (default io)
               --approach NAME      threads (a platform thread per task), virtual-threads
-                                   (Executors.newVirtualThreadPerTaskExecutor), threadpool (io:
+                                   (Executors.newVirtualThreadPerTaskExecutor), threadpool (io, mixed:
                                    Executors.newFixedThreadPool(pool size)), fixed-pool (cpu, cpu-loop:
-                                   Executors.newFixedThreadPool(workers)) (required)
+                                   Executors.newFixedThreadPool(workers)), virtual-threads-pool (mixed: a
+                                   virtual thread per task that hands its CPU work to
+                                   Executors.newFixedThreadPool(workers) and waits for it) (required)
               --tasks N            number of tasks, integer >= 1 (default 1000)
-              --io-ms D            io only: wait per task in ms, a number > 0 (default 10)
+              --io-ms D            io and mixed: wait per task in ms, a number > 0 (default 10)
               --pool-size N        threadpool only: pool threads, integer >= 1 (default 50)
-              --workers N          fixed-pool only: worker threads, integer >= 1 (default 4)
+              --workers N          fixed-pool and virtual-threads-pool: worker threads, integer >= 1 (default 4)
               --payload-bytes B    cpu only: base payload size in bytes, integer >= 1 (default 64)
               --repeat R           cpu only: payload repetitions before hashing, integer >= 1 (default 10000)
-              --loop-bytes L       cpu-loop only: bytes each task hashes, integer >= 1 (default 16384)
+              --loop-bytes L       cpu-loop and mixed: bytes each task hashes, integer >= 1 (default 16384)
               --help               this text on stderr, exit 0
 
             Both --name value and --name=value are accepted. Exit codes: 0 ok, 1 status error, 2 usage error.

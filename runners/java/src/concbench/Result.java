@@ -63,10 +63,14 @@ final class Result {
                 w.put("repeat", cfg.repeat());
             }
             case "cpu-loop" -> w.put("loop_bytes", cfg.loopBytes());
+            case "mixed" -> {
+                w.put("io_ms", cfg.ioMs());
+                w.put("loop_bytes", cfg.loopBytes());
+            }
             default -> { }
         }
         w.put("pool_size", cfg.approach().equals("threadpool") ? cfg.poolSize() : null);
-        w.put("workers", cfg.approach().equals("fixed-pool") ? cfg.workers() : null);
+        w.put("workers", Config.SIZED_BY_WORKERS.contains(cfg.approach()) ? cfg.workers() : null);
         return w;
     }
 

@@ -2,8 +2,10 @@ package concbench;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
-import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,12 @@ import java.util.Optional;
  *
  * <p>struct rusage on 64-bit Linux (x86_64, aarch64, riscv64...): two struct timeval {long, long}
  * then 14 longs; ru_nvcsw at offset 128, ru_nivcsw at 136, 144 bytes in all.
+ *
+ * <p>What linking costs is paid before the baseline but stays in the process's memory (~13 MB with
+ * Temurin 25: the JIT compiles the JDK's own linking code), so the call is kept as plain as it can be:
+ * the handle is adapted once to (int, Object)int and called with invokeExact, and the struct is read
+ * through a ByteBuffer view of the native segment; reflective calls and invokeWithArguments would make
+ * the JVM generate and compile still more code (runners/README.md, "Java").
  */
 final class Rusage {
     /** CPU times in ns and context switch counts. */
@@ -47,17 +55,15 @@ final class Rusage {
     private static final long STRUCT_SIZE = 144;
     private static final long USER_HZ = 100;
 
-    private final MethodHandle getrusage; // (int, MemorySegment) int; null: the /proc fallback
-    private final Object buffer; // a MemorySegment of STRUCT_SIZE bytes
-    private final Method getLong; // MemorySegment.get(ValueLayout.OfLong, long)
-    private final Object javaLong; // ValueLayout.JAVA_LONG
+    private final MethodHandle getrusage; // (int, Object) int over a MemorySegment; null: the /proc fallback
+    private final Object segment; // a MemorySegment of STRUCT_SIZE bytes
+    private final ByteBuffer struct; // the same native memory, in the platform's byte order
     final String unavailable; // why getrusage is not used, null when it is
 
-    private Rusage(MethodHandle getrusage, Object buffer, Method getLong, Object javaLong, String unavailable) {
+    private Rusage(MethodHandle getrusage, Object segment, ByteBuffer struct, String unavailable) {
         this.getrusage = getrusage;
-        this.buffer = buffer;
-        this.getLong = getLong;
-        this.javaLong = javaLong;
+        this.segment = segment;
+        this.struct = struct;
         this.unavailable = unavailable;
     }
 
@@ -71,7 +77,6 @@ final class Rusage {
             Class<?> lookupClass = Class.forName("java.lang.foreign.SymbolLookup");
             Class<?> layoutClass = Class.forName("java.lang.foreign.MemoryLayout");
             Class<?> valueLayoutClass = Class.forName("java.lang.foreign.ValueLayout");
-            Class<?> ofLongClass = Class.forName("java.lang.foreign.ValueLayout$OfLong");
             Class<?> descriptorClass = Class.forName("java.lang.foreign.FunctionDescriptor");
             Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
             Class<?> optionClass = Class.forName("java.lang.foreign.Linker$Option");
@@ -86,7 +91,6 @@ final class Rusage {
             }
             Object javaInt = valueLayoutClass.getField("JAVA_INT").get(null);
             Object address = valueLayoutClass.getField("ADDRESS").get(null);
-            Object javaLong = valueLayoutClass.getField("JAVA_LONG").get(null);
             Object argLayouts = Array.newInstance(layoutClass, 2);
             Array.set(argLayouts, 0, javaInt);
             Array.set(argLayouts, 1, address);
@@ -97,9 +101,11 @@ final class Rusage {
                     .getMethod("downcallHandle", segmentClass, descriptorClass, noOptions.getClass())
                     .invoke(linker, symbol.get(), descriptor, noOptions);
             Object arena = arenaClass.getMethod("global").invoke(null);
-            Object buffer = allocatorClass.getMethod("allocate", long.class).invoke(arena, STRUCT_SIZE);
-            Method getLong = segmentClass.getMethod("get", ofLongClass, long.class);
-            Rusage r = new Rusage(handle, buffer, getLong, javaLong, null);
+            Object segment = allocatorClass.getMethod("allocate", long.class).invoke(arena, STRUCT_SIZE);
+            ByteBuffer struct = ((ByteBuffer) segmentClass.getMethod("asByteBuffer").invoke(segment))
+                    .order(ByteOrder.nativeOrder());
+            MethodHandle call = handle.asType(MethodType.methodType(int.class, int.class, Object.class));
+            Rusage r = new Rusage(call, segment, struct, null);
             r.read(RUSAGE_SELF); // the first call links the rest
             return r;
         } catch (Throwable e) {
@@ -110,12 +116,12 @@ final class Rusage {
     private static Rusage fallback(String why) {
         System.err.println("runner: getrusage is not available through java.lang.foreign (" + Config.oneLine(why)
                 + "); CPU times come from /proc/self/stat and context switches from the live threads only");
-        return new Rusage(null, null, null, null, why);
+        return new Rusage(null, null, null, why);
     }
 
     /** getrusage(who); throws where the call fails. */
     Usage read(int who) throws Throwable {
-        int rc = (int) getrusage.invokeWithArguments(who, buffer);
+        int rc = (int) getrusage.invokeExact(who, segment);
         if (rc != 0) {
             throw new IOException("getrusage(" + who + ") returned " + rc);
         }
@@ -123,11 +129,11 @@ final class Rusage {
                 timeval(0), timeval(16), field(128), field(136));
     }
 
-    private long field(long offset) throws ReflectiveOperationException {
-        return (long) getLong.invoke(buffer, javaLong, offset);
+    private long field(int offset) {
+        return struct.getLong(offset);
     }
 
-    private long timeval(long offset) throws ReflectiveOperationException {
+    private long timeval(int offset) {
         return field(offset) * 1_000_000_000L + field(offset + 8) * 1_000L;
     }
 

@@ -3,11 +3,14 @@ package concbench;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The work of one task, whatever approach runs it: io waits D with Thread.sleep (a platform thread
  * blocks in the kernel, a virtual thread unmounts from its carrier), cpu hashes payload_i * R with
- * SHA-256 (MessageDigest), cpu-loop hashes payload_i of L bytes with 32-bit FNV-1a in a Java loop.
+ * SHA-256 (MessageDigest), cpu-loop hashes payload_i of L bytes with 32-bit FNV-1a in a Java loop,
+ * mixed waits D, then does cpu-loop's work.
  */
 final class Workloads {
     private Workloads() {}
@@ -21,13 +24,19 @@ final class Workloads {
 
         /** The wait D in ns, or -1 for a workload without a wait (wakeup_ms is then null). */
         long waitNs();
+
+        /** After the window: stops what the body started (a mixed approach's CPU pool). */
+        default void close() {}
     }
 
+    /** The body of cfg's workload; for virtual-threads-pool, with its CPU pool started. */
     static Body of(Config cfg) {
         return switch (cfg.workload()) {
             case "io" -> new Io(Stats.waitNs(cfg.ioMs()));
             case "cpu" -> new Sha256(cfg.payloadBytes(), cfg.repeat());
             case "cpu-loop" -> new FnvLoop(cfg.loopBytes(), (int) cfg.tasks());
+            case "mixed" -> new Mixed(Stats.waitNs(cfg.ioMs()), new FnvLoop(cfg.loopBytes(), (int) cfg.tasks()),
+                    cfg.approach().equals("virtual-threads-pool") ? Pools.started(cfg.workers()) : null);
             default -> throw new IllegalArgumentException(cfg.workload());
         };
     }
@@ -154,6 +163,75 @@ final class Workloads {
         @Override
         public long waitNs() {
             return -1;
+        }
+    }
+
+    /**
+     * mixed: Thread.sleep(D) (the task's I/O), then cpu-loop's work on payload_i. The window stamps
+     * woke between the two (Benchmark.Window.task). The work runs in the task's own thread, or, with
+     * a CPU pool (virtual-threads-pool), is handed to that pool while the task's virtual thread waits
+     * for it, as asyncio + ProcessPool or async + worker_threads hand theirs over.
+     */
+    static final class Mixed implements Body {
+        private final Io io;
+        private final FnvLoop loop;
+        private final ExecutorService cpuPool; // null: the task's own thread computes
+
+        Mixed(long waitNs, FnvLoop loop, ExecutorService cpuPool) {
+            this.io = new Io(waitNs);
+            this.loop = loop;
+            this.cpuPool = cpuPool;
+        }
+
+        void waitIo() throws InterruptedException {
+            io.run(0);
+        }
+
+        /** The CPU part of task i; a failure in the pool is rethrown as the task's own. */
+        void compute(int i) throws Exception {
+            if (cpuPool == null) {
+                loop.run(i);
+                return;
+            }
+            try {
+                cpuPool.submit(() -> loop.run(i)).get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception ex) {
+                    throw ex;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void run(int i) throws Exception {
+            waitIo();
+            compute(i);
+        }
+
+        int hash(int i) {
+            return loop.hash(i);
+        }
+
+        @Override
+        public String checksum() {
+            return loop.checksum();
+        }
+
+        @Override
+        public long waitNs() {
+            return io.waitNs();
+        }
+
+        @Override
+        public void close() {
+            if (cpuPool != null) {
+                cpuPool.shutdown(); // every task has completed: the threads end without waiting
+            }
         }
     }
 }

@@ -21,4 +21,17 @@ final class Check {
     static void fail(String message) {
         throw new AssertionError(message);
     }
+
+    /** action throws a kind of exception whose message contains part. */
+    static void throwsWith(Class<? extends Throwable> kind, String part, Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable e) {
+            if (kind.isInstance(e) && String.valueOf(e.getMessage()).contains(part)) {
+                return;
+            }
+            throw new AssertionError("want " + kind.getSimpleName() + " with \"" + part + "\", got " + e, e);
+        }
+        throw new AssertionError("want " + kind.getSimpleName() + " with \"" + part + "\", nothing was thrown");
+    }
 }

@@ -53,12 +53,12 @@ final class FailureTest {
             int started;
 
             @Override
-            public void submit(Runnable task) {
+            public void submit(Benchmark.Window window, int i) {
                 if (started == 3) {
                     throw new OutOfMemoryError(NATIVE_THREAD);
                 }
                 started++;
-                ex.execute(task);
+                ex.execute(new Benchmark.Task(window, i));
             }
 
             @Override

@@ -181,20 +181,51 @@ final class RunTest {
         Check.equal(doc.get("checksum"), "88e129d23f9663e31d2354f0fbbb130ba62777172808fa41ceee626641b4d50d", "checksum");
     }
 
-    static void testCpuLoop() throws Exception {
-        Map<String, Object> vector = null;
+    /** Task 0's FNV-1a hash of 16,384 bytes, from the shared vectors: the cpu-loop and mixed checksum. */
+    static String fnvChecksumOfTask0() throws Exception {
         for (Object raw : JsonParser.list(VectorsTest.vectors("fnv1a_vectors.json").get("vectors"))) {
             Map<String, Object> v = JsonParser.object(raw);
             if (((Number) v.get("index")).intValue() == 0 && ((Number) v.get("loop_bytes")).intValue() == 16384) {
-                vector = v;
+                return (String) v.get("hex");
             }
         }
-        Check.isTrue(vector != null, "no vector for task 0 at 16384 bytes");
+        throw new AssertionError("no vector for task 0 at 16384 bytes");
+    }
+
+    static void testCpuLoop() throws Exception {
+        String hex = fnvChecksumOfTask0();
         for (String approach : List.of("threads", "virtual-threads", "fixed-pool")) {
             Map<String, Object> doc = run("--workload", "cpu-loop", "--approach", approach, "--tasks", "40");
-            Check.equal(doc.get("checksum"), vector.get("hex"), approach + " checksum");
+            Check.equal(doc.get("checksum"), hex, approach + " checksum");
             Check.equal(obj(doc, "workload").get("loop_bytes"), 16384L, "loop_bytes");
             Check.equal(doc.get("wakeup_ms"), null, "wakeup_ms of cpu-loop");
+        }
+    }
+
+    /**
+     * mixed: each task waits D, wakes, then does cpu-loop's work, in its own thread or (virtual-threads-pool)
+     * in the CPU pool: task 0's hash is cpu-loop's, the wait never returns early, and the wake-up error is
+     * measured on the wait alone (woke - started), so its latest is below the service time's largest excess over D.
+     */
+    static void testMixed() throws Exception {
+        String hex = fnvChecksumOfTask0();
+        for (String approach : List.of("threads", "virtual-threads", "threadpool", "virtual-threads-pool")) {
+            Map<String, Object> doc = run("--workload", "mixed", "--approach", approach, "--tasks", "60", "--io-ms", "10",
+                    "--pool-size", "10", "--workers", "2");
+            Check.equal(doc.get("status"), "ok", approach + " status: " + doc.get("error"));
+            Check.equal(doc.get("checksum"), hex, approach + " checksum");
+            Map<String, Object> w = obj(doc, "workload");
+            Check.equal(num(w, "io_ms"), 10.0, approach + " io_ms");
+            Check.equal(w.get("loop_bytes"), 16384L, approach + " loop_bytes");
+            Check.equal(w.get("pool_size"), approach.equals("threadpool") ? (Object) 10L : null, approach + " pool_size");
+            Check.equal(w.get("workers"), approach.equals("virtual-threads-pool") ? (Object) 2L : null, approach + " workers");
+            Map<String, Object> wake = obj(doc, "wakeup_ms");
+            Check.equal(wake.get("early_tasks"), 0L, approach + " early tasks");
+            Map<String, Object> service = obj(doc, "latency_ms", "service");
+            Check.isTrue(cdf(doc, "service")[0] >= 10.0, approach + ": a task's service time includes its whole wait");
+            // Every task's CPU part takes time after it woke, so the largest wait is below the largest service time.
+            Check.isTrue(num(wake, "latest") < num(service, "max") - 10.0,
+                    approach + ": the wake-up error leaves out the CPU work after the wait: " + wake + " vs " + service);
         }
     }
 
@@ -213,44 +244,69 @@ final class RunTest {
     }
 
     /**
-     * Bookkeeping: submitting a task allocates what a bare program's submission allocates (a lambda
-     * over the latch and D), however large N (runners/README.md, "Runner bookkeeping"). Measured on
-     * the submitting thread, where the virtual threads are made.
+     * Bookkeeping: submitting a thread-per-task task allocates what a bare program's submission
+     * allocates (bench/bare/Bare.java: one shared Runnable, the thread the approach makes), however
+     * large N (runners/README.md, "Runner bookkeeping"): the runner makes no object per task. Measured
+     * on the submitting thread, where the threads are made.
      */
-    static void testIoSubmissionAllocatesAsABareTask() throws Exception {
+    static void testThreadPerTaskSubmissionAllocatesAsABareTask() throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Config cfg = Config.parse(new String[] {"--approach", "virtual-threads", "--tasks", "20000", "--io-ms", "200"});
         int n = 20_000;
         long runner = 0, bare = 0;
         for (int round = 0; round < 3; round++) { // the first round loads and compiles both paths
-            Benchmark.Window w = new Benchmark.Window(n, new Workloads.Io(Stats.waitNs(200)), Cgroup.self());
-            ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
-            Benchmark.Launcher launcher = Benchmark.executor(ex);
+            Benchmark.Window w = new Benchmark.Window(n, Workloads.of(cfg), Cgroup.self());
+            Benchmark.Launcher launcher = Benchmark.launcher(cfg);
             w.t0 = System.nanoTime();
             long a0 = threads.getCurrentThreadAllocatedBytes();
-            Benchmark.launch(w, launcher);
+            Check.equal(Benchmark.launch(w, launcher), n, "submitted");
             runner = threads.getCurrentThreadAllocatedBytes() - a0;
             w.done.await();
-            ex.close();
+            launcher.close();
+            Check.isTrue(w.failure.get() == null, "failure: " + w.failure.get());
 
             ExecutorService bareEx = Executors.newVirtualThreadPerTaskExecutor();
             CountDownLatch latch = new CountDownLatch(n);
             Duration d = Duration.ofMillis(200);
+            Runnable task = () -> {
+                try {
+                    Thread.sleep(d);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                latch.countDown();
+            };
             long b0 = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < n; i++) {
-                bareEx.execute(() -> {
-                    try {
-                        Thread.sleep(d);
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    latch.countDown();
-                });
+                bareEx.execute(task);
             }
             bare = threads.getCurrentThreadAllocatedBytes() - b0;
             latch.await();
             bareEx.close();
         }
-        Check.isTrue(runner <= bare * 1.02 + 4096, "runner submissions allocate " + (double) runner / n
+        // A 16-byte object per task would be 320,000 bytes over the bare program's.
+        Check.isTrue(runner <= bare * 1.01 + 4096, "runner submissions allocate " + (double) runner / n
                 + " bytes per task, a bare program " + (double) bare / n);
+    }
+
+    /** Every task of a thread-per-task approach finds its own index: each stamp pair is its task's. */
+    static void testThreadPerTaskIndicesAreTheTasks() throws Exception {
+        for (String approach : List.of("threads", "virtual-threads")) {
+            Config cfg = Config.parse(new String[] {"--workload", "cpu-loop", "--approach", approach, "--tasks", "500",
+                    "--loop-bytes", "64"});
+            Workloads.FnvLoop body = new Workloads.FnvLoop(64, 500);
+            Benchmark.Window w = new Benchmark.Window(500, body, Cgroup.self());
+            Benchmark.Launcher launcher = Benchmark.launcher(cfg);
+            w.t0 = System.nanoTime();
+            Check.equal(Benchmark.launch(w, launcher), 500, approach + " submitted");
+            w.done.await();
+            launcher.close();
+            Check.isTrue(w.failure.get() == null, approach + " failure: " + w.failure.get());
+            for (int i = 0; i < 500; i++) {
+                Check.equal(body.hash(i), Workloads.fnv1a32(Workloads.payload(i, 64)), approach + " hash of task " + i);
+                Check.isTrue(w.submitted[i] <= w.started[i] && w.started[i] <= w.finished[i],
+                        approach + " stamps of task " + i + ": " + w.submitted[i] + " " + w.started[i] + " " + w.finished[i]);
+            }
+        }
     }
 }

@@ -23,6 +23,7 @@ public final class TestRunner {
             ProcFsTest.class,
             SchemaTest.class,
             RunTest.class,
+            ThreadIndexTest.class,
             FailureTest.class,
             BinaryTest.class);
 
