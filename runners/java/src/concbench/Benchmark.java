@@ -1,5 +1,6 @@
 package concbench;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ final class Benchmark {
         /** Task indices from thread ids, for the approaches that give each task a thread of its own. */
         final ThreadIndex threadIndex = new ThreadIndex();
         /** One Runnable for every thread-per-task task: it finds its index from its thread's id. */
-        final Runnable taskOfThread = () -> task(threadIndex.index(Thread.currentThread().threadId()));
+        final Runnable taskOfThread;
         long t0; // set before the first submission; Thread.start / Executor.execute publish it
 
         Window(int tasks, Workloads.Body body, Cgroup cg) {
@@ -72,6 +73,29 @@ final class Benchmark {
             this.body = body;
             this.done = new CountDownLatch(tasks);
             this.cg = cg;
+            this.taskOfThread = body instanceof Workloads.Io io ? ioTaskOfThread(io.waitDuration())
+                    : () -> task(threadIndex.index(Thread.currentThread().threadId()));
+        }
+
+        /**
+         * The io task of a thread per task, written out in one method: a virtual thread that sleeps
+         * keeps its frames in a stack chunk on the heap until it wakes, so each frame between the
+         * Runnable and Thread.sleep (task, Body.run) would cost every waiting task its bytes (at 1M
+         * virtual threads, tens of MB). The steps are task(i)'s with Io's body.
+         */
+        private Runnable ioTaskOfThread(Duration wait) {
+            return () -> {
+                int i = threadIndex.index(Thread.currentThread().threadId());
+                started[i] = System.nanoTime() - t0;
+                try {
+                    Thread.sleep(wait);
+                    finished[i] = System.nanoTime() - t0;
+                } catch (Throwable e) {
+                    taskFailed(i, e);
+                } finally {
+                    done.countDown();
+                }
+            };
         }
 
         /** One task: its started stamp, the work (mixed: the wait, woke, the CPU part), finished, the latch. */
@@ -259,8 +283,10 @@ final class Benchmark {
             return;
         }
 
-        // --- before the window: settle the heap, reset the peaks, baselines.
-        System.gc();
+        // --- before the window: reset the peaks, baselines. No System.gc() here: a full collection
+        // would reshape the heap the window starts from (Serial GC shrinks it), which a user's program
+        // does not do, and the window's peak then follows the regrowth (8% above a bare program at 1M
+        // virtual threads, 3-4% without; runners/README.md, "Java").
         boolean hwmReset = ProcFs.resetPeakRss();
         ProcFs.Status before = ProcFs.readStatus();
         if (before == null) {

@@ -73,7 +73,7 @@ final class JvmView {
         Map<String, Object> sinceStart = new LinkedHashMap<>();
         sinceStart.put("collections", count);
         sinceStart.put("time_ms", time);
-        m.put("gcSinceStart", sinceStart); // includes the runner's two System.gc(), before and after the window
+        m.put("gcSinceStart", sinceStart); // includes the runner's System.gc() after the window
         m.put("jvmFlags", List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         m.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version") + " ("
                 + System.getProperty("java.vm.vendor") + ")");

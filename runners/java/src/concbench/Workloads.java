@@ -56,6 +56,10 @@ final class Workloads {
             Thread.sleep(wait);
         }
 
+        Duration waitDuration() {
+            return wait;
+        }
+
         @Override
         public String checksum() {
             return null;
