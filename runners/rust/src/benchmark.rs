@@ -251,23 +251,21 @@ struct Window {
 }
 
 fn build_model(cfg: &Config) -> Result<Model, (ErrorKind, String)> {
-    let multi_thread = || {
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_time()
-            .build()
-            .map_err(|e| (io_error_kind(&e), format!("cannot start the tokio runtime: {e}")))
-    };
+    use tokio::runtime::Builder;
     match cfg.approach {
-        Approach::Tokio => Ok(Model::Tokio(multi_thread()?, None)),
-        Approach::TokioCurrentThread => tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .map(|rt| Model::Tokio(rt, None))
-            .map_err(|e| (io_error_kind(&e), format!("cannot start the tokio runtime: {e}"))),
+        Approach::Tokio => Ok(Model::Tokio(tokio_runtime(Builder::new_multi_thread())?, None)),
+        Approach::TokioCurrentThread => Ok(Model::Tokio(tokio_runtime(Builder::new_current_thread())?, None)),
         Approach::Threads => Ok(Model::Threads),
         Approach::Rayon => Ok(Model::Rayon(rayon_pool(cfg.workers)?)),
-        Approach::TokioRayon => Ok(Model::Tokio(multi_thread()?, Some(Arc::new(rayon_pool(cfg.workers)?)))),
+        Approach::TokioRayon => {
+            Ok(Model::Tokio(tokio_runtime(Builder::new_multi_thread())?, Some(Arc::new(rayon_pool(cfg.workers)?))))
+        }
     }
+}
+
+/// A tokio runtime with its timer, started before the window.
+fn tokio_runtime(mut builder: tokio::runtime::Builder) -> Result<tokio::runtime::Runtime, (ErrorKind, String)> {
+    builder.enable_time().build().map_err(|e| (io_error_kind(&e), format!("cannot start the tokio runtime: {e}")))
 }
 
 /// A rayon pool of `workers` threads, every one started before the window.

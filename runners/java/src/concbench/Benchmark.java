@@ -175,8 +175,8 @@ final class Benchmark {
                 @Override
                 public void close() {}
             };
-            case "virtual-threads" -> virtualThreadPerTask();
-            case "virtual-threads-pool" -> virtualThreadPerTask(); // its CPU pool is the body's (Workloads.Mixed)
+            // virtual-threads-pool's CPU pool is its body's (Workloads.Mixed)
+            case "virtual-threads", "virtual-threads-pool" -> virtualThreadPerTask();
             case "threadpool" -> executor(Pools.started(cfg.poolSize()));
             case "fixed-pool" -> executor(Pools.started(cfg.workers()));
             default -> throw new IllegalArgumentException(cfg.approach());

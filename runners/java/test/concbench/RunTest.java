@@ -252,7 +252,7 @@ final class RunTest {
     static void testThreadPerTaskSubmissionAllocatesAsABareTask() throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         Config cfg = Config.parse(new String[] {"--approach", "virtual-threads", "--tasks", "20000", "--io-ms", "200"});
-        int n = 20_000;
+        int n = (int) cfg.tasks();
         long runner = 0, bare = 0;
         for (int round = 0; round < 3; round++) { // the first round loads and compiles both paths
             Benchmark.Window w = new Benchmark.Window(n, Workloads.of(cfg), Cgroup.self());
