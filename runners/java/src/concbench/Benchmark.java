@@ -61,6 +61,7 @@ final class Benchmark {
         final ThreadIndex threadIndex = new ThreadIndex();
         /** One Runnable for every thread-per-task task: it finds its index from its thread's id. */
         final Runnable taskOfThread;
+        private final Duration ioWait; // io: D, read by the io task of a thread per task; else null
         long t0; // set before the first submission; Thread.start / Executor.execute publish it
 
         Window(int tasks, Workloads.Body body, Cgroup cg) {
@@ -73,29 +74,73 @@ final class Benchmark {
             this.body = body;
             this.done = new CountDownLatch(tasks);
             this.cg = cg;
-            this.taskOfThread = body instanceof Workloads.Io io ? ioTaskOfThread(io.waitDuration())
+            this.ioWait = body instanceof Workloads.Io io ? io.waitDuration() : null;
+            this.taskOfThread = body instanceof Workloads.Io io ? ioTaskOfThread()
                     : () -> task(threadIndex.index(Thread.currentThread().threadId()));
         }
 
         /**
-         * The io task of a thread per task, written out in one method: a virtual thread that sleeps
-         * keeps its frames in a stack chunk on the heap until it wakes, so each frame between the
-         * Runnable and Thread.sleep (task, Body.run) would cost every waiting task its bytes (at 1M
-         * virtual threads, tens of MB). The steps are task(i)'s with Io's body.
+         * The io task of a thread per task. A virtual thread that sleeps keeps its frames in a heap stack
+         * chunk until it wakes, so every byte of the frame that calls Thread.sleep costs each waiting task
+         * (100 bytes are 100 MB at 1M virtual threads). So that frame keeps nothing across the sleep but
+         * the window, and does nothing but calls: the stamps look their task's index up from the thread,
+         * before and after the sleep, in calls that have returned when it parks. As C1 compiles it, which
+         * is how the first tens of thousands of tasks park, its frame is then the bare program's
+         * (bench/bare/Bare.java: 112 bytes with Java 21 and 25; keeping i across the sleep in a finally
+         * made it 208; ParkedFrameTest). The steps are task(i)'s with Io's body.
          */
-        private Runnable ioTaskOfThread(Duration wait) {
+        private Runnable ioTaskOfThread() {
             return () -> {
-                int i = threadIndex.index(Thread.currentThread().threadId());
-                started[i] = System.nanoTime() - t0;
                 try {
-                    Thread.sleep(wait);
-                    finished[i] = System.nanoTime() - t0;
+                    stampStarted();
+                    Thread.sleep(ioWait);
+                    stampFinished();
                 } catch (Throwable e) {
-                    taskFailed(i, e);
-                } finally {
-                    done.countDown();
+                    taskOfThreadFailed(e);
                 }
+                done.countDown();
             };
+        }
+
+        // The io task's stamps, each larger than C1 inlines (35 bytes of bytecode), so that none of
+        // their values takes a slot in the io task's frame: hence two near-copies, not one method
+        // taking the array (passing it costs that frame 16 bytes).
+        private void stampStarted() {
+            long now = System.nanoTime() - t0;
+            int i = threadIndex.index(Thread.currentThread().threadId());
+            requireTask(i);
+            started[i] = now;
+        }
+
+        private void stampFinished() {
+            long now = System.nanoTime() - t0;
+            int i = threadIndex.index(Thread.currentThread().threadId());
+            requireTask(i);
+            finished[i] = now;
+        }
+
+        /**
+         * taskFailed for the io task of a thread per task, which looks its index up only now. The steps
+         * are taskFailed's, written out: called with one argument and larger than C1 inlines, it adds
+         * nothing to the io task's frame (the shared two-argument call added 16 bytes to it).
+         */
+        private void taskOfThreadFailed(Throwable e) {
+            try {
+                int i = threadIndex.index(Thread.currentThread().threadId());
+                if (failure.get() == null) {
+                    Map<String, Object> at = AtFailure.collectSafely(cg);
+                    failure.compareAndSet(null, new Failure(kindOf(e), "task " + i + " of " + tasks + " failed: " + e, at, e));
+                }
+            } catch (Throwable recording) {
+                // as in taskFailed
+            }
+        }
+
+        /** A ThreadIndex bug would write another task's stamp: it fails the task instead. */
+        private void requireTask(int i) {
+            if (i < 0 || i >= tasks) {
+                throw new IllegalStateException(Thread.currentThread() + " runs no task of this window (index " + i + ")");
+            }
         }
 
         /** One task: its started stamp, the work (mixed: the wait, woke, the CPU part), finished, the latch. */
@@ -117,12 +162,19 @@ final class Benchmark {
             }
         }
 
-        /** The first failing task reads at_failure now, before the window waits for the others. */
+        /**
+         * The first failing task reads at_failure now, before the window waits for the others. Never
+         * throws, so that its task still counts down: a failure that cannot even be recorded (out of
+         * memory) leaves its task without a finished stamp, and checkStamps fails the run.
+         */
         private void taskFailed(int i, Throwable e) {
-            if (failure.get() == null) {
-                Map<String, Object> at = AtFailure.collectSafely(cg);
-                failure.compareAndSet(null, new Failure(kindOf(e),
-                        "task " + i + " of " + tasks + " failed: " + e, at, e));
+            try {
+                if (failure.get() == null) {
+                    Map<String, Object> at = AtFailure.collectSafely(cg);
+                    failure.compareAndSet(null, new Failure(kindOf(e), "task " + i + " of " + tasks + " failed: " + e, at, e));
+                }
+            } catch (Throwable recording) {
+                // see above
             }
         }
 

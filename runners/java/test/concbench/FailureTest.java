@@ -124,6 +124,28 @@ final class FailureTest {
         checkErrorDocument(res, Benchmark.ERR_KIND_OUT_OF_MEMORY);
     }
 
+    /**
+     * The io task of a thread per task records its failure under its own index, found from its
+     * thread, and still counts down: here task 1's sleep is interrupted.
+     */
+    static void testInterruptedIoTaskOfAThread() throws Exception {
+        Benchmark.Window w = new Benchmark.Window(3, new Workloads.Io(Stats.waitNs(200)), Cgroup.self());
+        w.t0 = System.nanoTime();
+        Thread[] threads = new Thread[3];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(w.taskOfThread);
+            Check.equal(w.threadIndex.add(threads[i].threadId()), i, "thread index");
+            threads[i].start();
+        }
+        threads[1].interrupt();
+        w.done.await(); // the interrupted task counts down too
+        Benchmark.Failure f = w.failure.get();
+        Check.isTrue(f != null && f.message().startsWith("task 1 of 3 failed: java.lang.InterruptedException"), "failure: " + f);
+        Check.equal(Benchmark.kindOf(f.cause()), Benchmark.ERR_KIND_INTERNAL, "kind");
+        Check.isTrue(w.finished[0] >= w.started[0] + Stats.waitNs(200) && w.finished[2] > 0, "the others finished");
+        Check.equal(w.finished[1], 0L, "the interrupted task has no finished stamp");
+    }
+
     /** An N beyond one Java array is accepted on the command line and refused at run time, with a document. */
     static void testTasksBeyondAnArray() throws Exception {
         Result res = Benchmark.run(Config.parse(new String[] {"--approach", "virtual-threads", "--tasks", "3000000000"}));

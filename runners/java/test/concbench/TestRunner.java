@@ -24,6 +24,7 @@ public final class TestRunner {
             SchemaTest.class,
             RunTest.class,
             ThreadIndexTest.class,
+            ParkedFrameTest.class,
             FailureTest.class,
             BinaryTest.class);
 

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""The Java runner's bookkeeping in its own container: cgroup peak of the runner over the bare program, over N.
+
+bench/bookkeeping.py compares max RSS on the host, where the JVM sizes its heap from the host's memory. In the
+runner's image, with the container's memory limit and one pinned core, the JVM picks Serial GC and an initial
+heap of 1/64 of the limit, and its cgroup peak is a staircase in N: each full collection resizes the heap
+from what is live at that moment, and the peak jumps by a whole young generation when the last tasks'
+allocation overflows it. A few MB of startup heap move those steps (the bare program with 5 MB of garbage
+allocated before its tasks goes from 170 to 205 MiB at 100,000 tasks), so one N says little about the
+runner's own bytes. This bench therefore runs both sides over a grid of N, in the same image, with the same
+JVM flags (the image's entrypoint), the same limits and the same core, one after the other:
+  runner: the image's entrypoint with --workload io --approach virtual-threads --tasks N --io-ms D;
+  bare:   the same `java` and flags with -cp /bare Bare (bench/bare/Bare.java, compiled --release 21 by the
+          host JDK and mounted read-only) and the same task arguments.
+Each side's figure is its container's memory cgroup peak (v1 memory.max_usage_in_bytes, v2 memory.peak) as
+the report would show it: the runner's is its document's memory.cgroup_peak_bytes, which it reads right after
+its window, before its statistics and its document; the bare program's is read inside the container after it
+exited (it does nothing after its tasks). The container's peak at the runner's exit is kept in the JSON too.
+Medians over --repeat runs. Per N the table shows
+both and their ratio; the last line is the geometric mean of the ratios over the grid, which the staircase
+moves far less than any single N (target <= 1.05, as for the host bench). A runner run that does not exit 0
+with a status "ok" document makes its N "failed". Prints figures; asserts nothing.
+
+Java only: it is the runtime that sizes its heap from the container, so its container figure differs
+structurally from the host one (runners/README.md, "Java").
+
+    python3 bench/bookkeeping_container.py [--grid 80000,90000,100000,110000,120000] [--io-ms 10000]
+                                           [--repeat 1] [--cpu 0] [--memory 4g] [--image TAG]
+                                           [--out bench/results/bookkeeping-java-container.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import docker
+
+from concbench_poly.config import MANAGED_LABEL
+from concbench_poly.execution.docker_engine import connect
+from concbench_poly.execution.images import ImageBuilder
+from concbench_poly.paths import repo_root
+
+ROOT = repo_root()
+BARE_SOURCE = ROOT / "bench" / "bare" / "Bare.java"
+TARGET_RATIO = 1.05
+MIB = 1024 * 1024
+DEFAULT_GRID = (80_000, 90_000, 100_000, 110_000, 120_000, 140_000)
+PEAK_FILES = ("/sys/fs/cgroup/memory.peak", "/sys/fs/cgroup/memory/memory.max_usage_in_bytes")
+# Markers between the parts of a container's output (the program's stdout can be a whole JSON document).
+RC, PEAK, OUT = "@@rc=", "@@peak=", "@@stdout"
+
+
+def compile_bare(into: Path) -> None:
+    """Bare.class for Java 21 (the image's JVM) from the host JDK that runners/java/jdk.sh picks."""
+    found = subprocess.run(
+        ["sh", "-c", '. ./jdk.sh && echo "$jdk_bin"'], cwd=ROOT / "runners/java", capture_output=True, text=True
+    )
+    jdk_bin = found.stdout.strip()
+    if not jdk_bin:
+        raise SystemExit("bookkeeping_container: no JDK >= 21 on this host (runners/java/jdk.sh)")
+    subprocess.run([f"{jdk_bin}/javac", "--release", "21", "-d", str(into), str(BARE_SOURCE)], check=True)
+    # The image runs as an unprivileged user: the mounted class must be readable by it.
+    into.chmod(0o755)
+    for path in into.iterdir():
+        path.chmod(0o644)
+
+
+def shell_line(program: list[str]) -> str:
+    """Runs program, then prints its exit code, the cgroup's peak and its stdout, between markers."""
+    peak = " || ".join(f"cat {f} 2>/dev/null" for f in PEAK_FILES)
+    return (
+        f"{' '.join(program)} >/tmp/out 2>/tmp/err; rc=$?; echo {RC}$rc; echo {PEAK}$({peak}); "
+        f"echo {OUT}; cat /tmp/out; tail -n 8 /tmp/err >&2"
+    )
+
+
+def parse(output: str) -> tuple[int, int, str]:
+    """(exit code, cgroup peak in bytes, the program's stdout) from shell_line's output."""
+    head, _, stdout = output.partition(f"{OUT}\n")
+    fields = dict(line.split("=", 1) for line in head.splitlines() if line.startswith("@@"))
+    return int(fields[RC.rstrip("=")]), int(fields[PEAK.rstrip("=")]), stdout
+
+
+def run_side(
+    client: docker.DockerClient, image: str, program: list[str], bare_dir: Path, cpu: int, memory: str
+) -> dict[str, Any]:
+    container = client.containers.run(
+        image,
+        entrypoint=["sh", "-c", shell_line(program)],
+        volumes={str(bare_dir): {"bind": "/bare", "mode": "ro"}},
+        mem_limit=memory,
+        memswap_limit=memory,
+        cpuset_cpus=str(cpu),
+        labels={MANAGED_LABEL: "true"},
+        detach=True,
+    )
+    try:
+        container.wait()
+        output = container.logs(stdout=True, stderr=False).decode()
+        stderr = container.logs(stdout=False, stderr=True).decode()
+    finally:
+        container.remove(force=True)
+    rc, peak, stdout = parse(output)
+    return {"rc": rc, "peak_bytes": peak, "stdout": stdout, "stderr_tail": stderr.strip()}
+
+
+def runner_document(side: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """(the runner's status "ok" document, None) or (None, why there is none)."""
+    try:
+        doc = json.loads(side["stdout"])
+    except ValueError:
+        return None, f"exit {side['rc']}, no document: {side['stderr_tail']}"
+    if side["rc"] != 0 or doc.get("status") != "ok":
+        return None, f"exit {side['rc']}, status {doc.get('status')}: {(doc.get('error') or {}).get('message')}"
+    return doc, None
+
+
+def measure(
+    client: docker.DockerClient, image: str, entrypoint: list[str], bare_dir: Path, n: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    task_args = ["--approach", "virtual-threads", "--tasks", str(n), "--io-ms", f"{args.io_ms:g}"]
+    java, flags = entrypoint[0], entrypoint[1 : entrypoint.index("-jar")]
+    runner = [*entrypoint, "--workload", "io", *task_args]
+    bare = [java, *flags, "-cp", "/bare", "Bare", *task_args]
+    runner_peaks, runner_exit_peaks, bare_peaks = [], [], []
+    for _ in range(args.repeat):
+        side = run_side(client, image, runner, bare_dir, args.cpu, args.memory)
+        doc, failure = runner_document(side)
+        if doc is None:
+            return {"tasks": n, "failed": failure}
+        window_peak = doc["memory"].get("cgroup_peak_bytes")
+        if window_peak is None:
+            return {"tasks": n, "failed": "the runner read no cgroup peak"}
+        runner_peaks.append(window_peak)
+        runner_exit_peaks.append(side["peak_bytes"])
+        side = run_side(client, image, bare, bare_dir, args.cpu, args.memory)
+        if side["rc"] != 0:
+            return {"tasks": n, "failed": f"bare: exit {side['rc']}: {side['stderr_tail']}"}
+        bare_peaks.append(side["peak_bytes"])
+    runner_mib, bare_mib = statistics.median(runner_peaks) / MIB, statistics.median(bare_peaks) / MIB
+    return {
+        "tasks": n,
+        "runner_peak_mib": runner_mib,
+        "bare_peak_mib": bare_mib,
+        "ratio": runner_mib / bare_mib,
+        "runner_peaks_mib": [p / MIB for p in runner_peaks],
+        "runner_exit_peaks_mib": [p / MIB for p in runner_exit_peaks],
+        "bare_peaks_mib": [p / MIB for p in bare_peaks],
+    }
+
+
+def geometric_mean(values: list[float]) -> float | None:
+    return math.exp(statistics.fmean(math.log(v) for v in values)) if values else None
+
+
+def table(rows: list[dict[str, Any]], mean: float | None) -> str:
+    lines = [f"{'tasks':>9}  {'runner MiB':>10}  {'bare MiB':>9}  {'ratio':>6}"]
+    for row in rows:
+        if "failed" in row:
+            lines.append(f"{row['tasks']:>9}  failed: {row['failed']}")
+            continue
+        lines.append(
+            f"{row['tasks']:>9}  {row['runner_peak_mib']:>10.1f}  {row['bare_peak_mib']:>9.1f}  {row['ratio']:>6.3f}"
+        )
+    if mean is not None:
+        verdict = "within" if mean <= TARGET_RATIO else "over"
+        lines.append(f"geometric mean of the ratios: {mean:.3f} ({verdict} the {TARGET_RATIO} target)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--grid",
+        help="comma-separated task counts (default: %(default)s)",
+        default=",".join(str(n) for n in DEFAULT_GRID),
+    )
+    parser.add_argument("--io-ms", type=float, default=10_000.0, help="the wait D in ms (every task alive at once)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each side per N; the median counts")
+    parser.add_argument("--cpu", type=int, default=0, help="the one core both sides' containers are pinned to")
+    parser.add_argument("--memory", default="4g", help="the containers' memory limit (swap none)")
+    parser.add_argument("--image", help="a Java image tag to use as it is (default: this tree's, built if missing)")
+    parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+    try:
+        grid = [int(n) for n in args.grid.split(",")]
+    except ValueError:
+        parser.error(f"--grid: comma-separated integers, got {args.grid!r}")
+
+    client = connect()
+    image = args.image
+    if image is None:
+        builder = ImageBuilder(client, ROOT, log=lambda line: print(line, file=sys.stderr))
+        image = builder.ensure("java", offline=not builder.registry_reachable([("java", None)])).tag
+    entrypoint = client.images.get(image).attrs["Config"]["Entrypoint"]
+    with tempfile.TemporaryDirectory(prefix="concbench-bare-java-") as bare_dir:
+        compile_bare(Path(bare_dir))
+        rows = []
+        for n in grid:
+            started = time.monotonic()
+            rows.append(measure(client, image, entrypoint, Path(bare_dir), n, args))
+            print(f"N={n}: {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    mean = geometric_mean([row["ratio"] for row in rows if "ratio" in row])
+    print(table(rows, mean))
+    if args.out:
+        figures = {
+            "image": image,
+            "entrypoint": entrypoint,
+            "cpu": args.cpu,
+            "memory": args.memory,
+            "io_ms": args.io_ms,
+            "repeat": args.repeat,
+            "rows": rows,
+            "geometric_mean_ratio": mean,
+        }
+        args.out.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
