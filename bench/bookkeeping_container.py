@@ -24,8 +24,9 @@ with a status "ok" document makes its N "failed". Prints figures; asserts nothin
 Java only: it is the runtime that sizes its heap from the container, so its container figure differs
 structurally from the host one (runners/README.md, "Java").
 
-    python3 bench/bookkeeping_container.py [--grid 80000,90000,100000,110000,120000] [--io-ms 10000]
-                                           [--repeat 1] [--cpu 0] [--memory 4g] [--image TAG]
+    python3 bench/bookkeeping_container.py [--grid 80000,90000,100000,110000,120000,140000]
+                                           [--io-ms 10000] [--repeat 1] [--cpu 0] [--memory 4g]
+                                           [--timeout 600] [--image TAG]
                                            [--out bench/results/bookkeeping-java-container.json]
 """
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shlex
 import statistics
 import subprocess
 import sys
@@ -43,9 +45,10 @@ from pathlib import Path
 from typing import Any
 
 import docker
+import requests
 
 from concbench_poly.config import MANAGED_LABEL
-from concbench_poly.execution.docker_engine import connect
+from concbench_poly.execution.docker_engine import connect, remove_quietly
 from concbench_poly.execution.images import ImageBuilder
 from concbench_poly.paths import repo_root
 
@@ -78,43 +81,56 @@ def shell_line(program: list[str]) -> str:
     """Runs program, then prints its exit code, the cgroup's peak and its stdout, between markers."""
     peak = " || ".join(f"cat {f} 2>/dev/null" for f in PEAK_FILES)
     return (
-        f"{' '.join(program)} >/tmp/out 2>/tmp/err; rc=$?; echo {RC}$rc; echo {PEAK}$({peak}); "
+        f"{shlex.join(program)} >/tmp/out 2>/tmp/err; rc=$?; echo {RC}$rc; echo {PEAK}$({peak}); "
         f"echo {OUT}; cat /tmp/out; tail -n 8 /tmp/err >&2"
     )
 
 
-def parse(output: str) -> tuple[int, int, str]:
-    """(exit code, cgroup peak in bytes, the program's stdout) from shell_line's output."""
+def parse(output: str) -> tuple[int, int, str] | None:
+    """(exit code, cgroup peak in bytes, the program's stdout) from shell_line's output; None when the
+    shell could not print them (killed itself, or no peak file it knows)."""
     head, _, stdout = output.partition(f"{OUT}\n")
     fields = dict(line.split("=", 1) for line in head.splitlines() if line.startswith("@@"))
-    return int(fields[RC.rstrip("=")]), int(fields[PEAK.rstrip("=")]), stdout
+    try:
+        return int(fields[RC.rstrip("=")]), int(fields[PEAK.rstrip("=")]), stdout
+    except (KeyError, ValueError):
+        return None
 
 
 def run_side(
-    client: docker.DockerClient, image: str, program: list[str], bare_dir: Path, cpu: int, memory: str
+    client: docker.DockerClient, image: str, program: list[str], bare_dir: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
-    container = client.containers.run(
+    """One program in one container, always removed afterwards; "failed" says why it gave no figure."""
+    container = client.containers.create(
         image,
         entrypoint=["sh", "-c", shell_line(program)],
         volumes={str(bare_dir): {"bind": "/bare", "mode": "ro"}},
-        mem_limit=memory,
-        memswap_limit=memory,
-        cpuset_cpus=str(cpu),
+        mem_limit=args.memory,
+        memswap_limit=args.memory,
+        cpuset_cpus=str(args.cpu),
         labels={MANAGED_LABEL: "true"},
-        detach=True,
     )
     try:
-        container.wait()
+        container.start()
+        try:
+            container.wait(timeout=args.timeout)
+        except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):  # docker-py: wait timed out
+            return {"failed": f"no exit within {args.timeout:g} s"}
         output = container.logs(stdout=True, stderr=False).decode()
-        stderr = container.logs(stdout=False, stderr=True).decode()
+        stderr = container.logs(stdout=False, stderr=True).decode().strip()
     finally:
-        container.remove(force=True)
-    rc, peak, stdout = parse(output)
-    return {"rc": rc, "peak_bytes": peak, "stdout": stdout, "stderr_tail": stderr.strip()}
+        remove_quietly(container)
+    parsed = parse(output)
+    if parsed is None:
+        return {"failed": f"no exit code or cgroup peak printed: {stderr}"}
+    rc, peak, stdout = parsed
+    return {"rc": rc, "peak_bytes": peak, "stdout": stdout, "stderr_tail": stderr}
 
 
 def runner_document(side: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
     """(the runner's status "ok" document, None) or (None, why there is none)."""
+    if "failed" in side:
+        return None, str(side["failed"])
     try:
         doc = json.loads(side["stdout"])
     except ValueError:
@@ -127,13 +143,13 @@ def runner_document(side: dict[str, Any]) -> tuple[dict[str, Any] | None, str | 
 def measure(
     client: docker.DockerClient, image: str, entrypoint: list[str], bare_dir: Path, n: int, args: argparse.Namespace
 ) -> dict[str, Any]:
-    task_args = ["--approach", "virtual-threads", "--tasks", str(n), "--io-ms", f"{args.io_ms:g}"]
+    task_args = ["--approach", "virtual-threads", "--tasks", str(n), "--io-ms", repr(args.io_ms)]
     java, flags = entrypoint[0], entrypoint[1 : entrypoint.index("-jar")]
     runner = [*entrypoint, "--workload", "io", *task_args]
     bare = [java, *flags, "-cp", "/bare", "Bare", *task_args]
     runner_peaks, runner_exit_peaks, bare_peaks = [], [], []
     for _ in range(args.repeat):
-        side = run_side(client, image, runner, bare_dir, args.cpu, args.memory)
+        side = run_side(client, image, runner, bare_dir, args)
         doc, failure = runner_document(side)
         if doc is None:
             return {"tasks": n, "failed": failure}
@@ -142,9 +158,10 @@ def measure(
             return {"tasks": n, "failed": "the runner read no cgroup peak"}
         runner_peaks.append(window_peak)
         runner_exit_peaks.append(side["peak_bytes"])
-        side = run_side(client, image, bare, bare_dir, args.cpu, args.memory)
-        if side["rc"] != 0:
-            return {"tasks": n, "failed": f"bare: exit {side['rc']}: {side['stderr_tail']}"}
+        side = run_side(client, image, bare, bare_dir, args)
+        if "failed" in side or side["rc"] != 0:
+            why = side.get("failed") or f"exit {side['rc']}"
+            return {"tasks": n, "failed": f"bare: {why}: {side.get('stderr_tail', '')}"}
         bare_peaks.append(side["peak_bytes"])
     runner_mib, bare_mib = statistics.median(runner_peaks) / MIB, statistics.median(bare_peaks) / MIB
     return {
@@ -188,6 +205,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each side per N; the median counts")
     parser.add_argument("--cpu", type=int, default=0, help="the one core both sides' containers are pinned to")
     parser.add_argument("--memory", default="4g", help="the containers' memory limit (swap none)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds before a side counts as failed")
     parser.add_argument("--image", help="a Java image tag to use as it is (default: this tree's, built if missing)")
     parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
@@ -201,7 +219,9 @@ def main() -> None:
     if image is None:
         builder = ImageBuilder(client, ROOT, log=lambda line: print(line, file=sys.stderr))
         image = builder.ensure("java", offline=not builder.registry_reachable([("java", None)])).tag
-    entrypoint = client.images.get(image).attrs["Config"]["Entrypoint"]
+    entrypoint = client.images.get(image).attrs["Config"]["Entrypoint"] or []
+    if "-jar" not in entrypoint:
+        parser.error(f"--image {image}: its entrypoint {entrypoint} is not `java FLAGS -jar JAR`")
     with tempfile.TemporaryDirectory(prefix="concbench-bare-java-") as bare_dir:
         compile_bare(Path(bare_dir))
         rows = []

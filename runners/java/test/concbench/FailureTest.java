@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Failures the runner catches become a status error document (exit 1) with error.at_failure read
@@ -138,7 +139,7 @@ final class FailureTest {
             threads[i].start();
         }
         threads[1].interrupt();
-        w.done.await(); // the interrupted task counts down too
+        Check.isTrue(w.done.await(30, TimeUnit.SECONDS), "the interrupted task counts down too");
         Benchmark.Failure f = w.failure.get();
         Check.isTrue(f != null && f.message().startsWith("task 1 of 3 failed: java.lang.InterruptedException"), "failure: " + f);
         Check.equal(Benchmark.kindOf(f.cause()), Benchmark.ERR_KIND_INTERNAL, "kind");
