@@ -173,18 +173,8 @@ class Programs:
         if self._java is None:
             launcher = self._build_dir / "java-runner"
             runner = _contract_build("java", launcher)
-            found = subprocess.run(
-                ["sh", "-c", '. ./jdk.sh && echo "$jdk_bin"'], cwd=ROOT / "runners/java", capture_output=True, text=True
-            )
-            jdk_bin = found.stdout.strip()
-            if not jdk_bin:
-                raise SystemExit("bookkeeping: no JDK >= 21 (runners/java/jdk.sh)")
             classes = self._build_dir / "java-bare"
-            _build(
-                [f"{jdk_bin}/javac", "--release", "21", "-d", str(classes), str(BARE / "Bare.java")],
-                BARE,
-                dict(os.environ),
-            )
+            jdk_bin = compile_java_bare(classes)
             flags = runner[1 : runner.index("-jar")]
             self._java = (runner, [f"{jdk_bin}/java", *flags, "-cp", str(classes), "Bare"])
             self.interpreters["java"] = subprocess.run(
@@ -240,6 +230,18 @@ class Programs:
                 [go, "version"], capture_output=True, text=True, check=False
             ).stdout.strip()
         return self._go
+
+
+def compile_java_bare(into: Path) -> str:
+    """Bare.class for Java 21 in `into`, compiled by the JDK runners/java/jdk.sh picks; that JDK's bin."""
+    found = subprocess.run(
+        ["sh", "-c", '. ./jdk.sh && echo "$jdk_bin"'], cwd=ROOT / "runners/java", capture_output=True, text=True
+    )
+    jdk_bin = found.stdout.strip()
+    if not jdk_bin:
+        raise SystemExit("bookkeeping: no JDK >= 21 (runners/java/jdk.sh)")
+    _build([f"{jdk_bin}/javac", "--release", "21", "-d", str(into), str(BARE / "Bare.java")], BARE, dict(os.environ))
+    return jdk_bin
 
 
 def _contract_build(language: str, binary: Path) -> list[str]:

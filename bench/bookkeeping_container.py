@@ -37,7 +37,6 @@ import json
 import math
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +45,7 @@ from typing import Any
 
 import docker
 import requests
+from bookkeeping import compile_java_bare
 
 from concbench_poly.config import MANAGED_LABEL
 from concbench_poly.execution.docker_engine import connect, remove_quietly
@@ -53,7 +53,6 @@ from concbench_poly.execution.images import ImageBuilder
 from concbench_poly.paths import repo_root
 
 ROOT = repo_root()
-BARE_SOURCE = ROOT / "bench" / "bare" / "Bare.java"
 TARGET_RATIO = 1.05
 MIB = 1024 * 1024
 DEFAULT_GRID = (80_000, 90_000, 100_000, 110_000, 120_000, 140_000)
@@ -63,15 +62,8 @@ RC, PEAK, OUT = "@@rc=", "@@peak=", "@@stdout"
 
 
 def compile_bare(into: Path) -> None:
-    """Bare.class for Java 21 (the image's JVM) from the host JDK that runners/java/jdk.sh picks."""
-    found = subprocess.run(
-        ["sh", "-c", '. ./jdk.sh && echo "$jdk_bin"'], cwd=ROOT / "runners/java", capture_output=True, text=True
-    )
-    jdk_bin = found.stdout.strip()
-    if not jdk_bin:
-        raise SystemExit("bookkeeping_container: no JDK >= 21 on this host (runners/java/jdk.sh)")
-    subprocess.run([f"{jdk_bin}/javac", "--release", "21", "-d", str(into), str(BARE_SOURCE)], check=True)
-    # The image runs as an unprivileged user: the mounted class must be readable by it.
+    """Bare.class for Java 21 (the image's JVM), readable by the image's unprivileged user."""
+    compile_java_bare(into)
     into.chmod(0o755)
     for path in into.iterdir():
         path.chmod(0o644)

@@ -61,7 +61,9 @@ final class Benchmark {
         final ThreadIndex threadIndex = new ThreadIndex();
         /** One Runnable for every thread-per-task task: it finds its index from its thread's id. */
         final Runnable taskOfThread;
-        private final Duration ioWait; // io: D, read by the io task of a thread per task; else null
+        // io: D, read by the io task of a thread per task (a field: captured by its lambda, it took a slot
+        // in the parked frame); else null
+        private final Duration ioWait;
         long t0; // set before the first submission; Thread.start / Executor.execute publish it
 
         Window(int tasks, Workloads.Body body, Cgroup cg) {
