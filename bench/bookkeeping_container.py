@@ -11,14 +11,17 @@ runner's own bytes. This bench therefore runs both sides over a grid of N, in th
 JVM flags (the image's entrypoint), the same limits and the same core, one after the other:
   runner: the image's entrypoint with --workload io --approach virtual-threads --tasks N --io-ms D;
   bare:   the same `java` and flags with -cp /bare Bare (bench/bare/Bare.java, compiled --release 21 by the
-          host JDK and mounted read-only) and the same task arguments.
+          host JDK and mounted read-only) and the same task arguments;
+  bare + stamps: the same with --stamps, which holds the runner's three stamp arrays (24 bytes per task) from
+          before the tasks to the end: what those bytes alone cost this heap, whose sizing amplifies them.
 Each side's figure is its container's memory cgroup peak (v1 memory.max_usage_in_bytes, v2 memory.peak) as
 the report would show it: the runner's is its document's memory.cgroup_peak_bytes, which it reads right after
 its window, before its statistics and its document; the bare program's is read inside the container after it
 exited (it does nothing after its tasks). The container's peak at the runner's exit is kept in the JSON too.
 Medians over --repeat runs. Per N the table shows
-both and their ratio; the last line is the geometric mean of the ratios over the grid, which the staircase
-moves far less than any single N (target <= 1.05, as for the host bench). A runner run that does not exit 0
+the three and two ratios: runner / bare, and runner / (bare + stamps), what the runner adds beyond its stamps; the
+last lines are their geometric means over the grid, which the staircase moves less than any single N (target for
+the first <= 1.05, as for the host bench). A runner run that does not exit 0
 with a status "ok" document makes its N "failed". Prints figures; asserts nothing.
 
 Java only: it is the runtime that sizes its heap from the container, so its container figure differs
@@ -138,8 +141,12 @@ def measure(
     task_args = ["--approach", "virtual-threads", "--tasks", str(n), "--io-ms", repr(args.io_ms)]
     java, flags = entrypoint[0], entrypoint[1 : entrypoint.index("-jar")]
     runner = [*entrypoint, "--workload", "io", *task_args]
-    bare = [java, *flags, "-cp", "/bare", "Bare", *task_args]
-    runner_peaks, runner_exit_peaks, bare_peaks = [], [], []
+    bares = {
+        "bare": [java, *flags, "-cp", "/bare", "Bare", *task_args],
+        "bare_stamps": [java, *flags, "-cp", "/bare", "Bare", *task_args, "--stamps"],
+    }
+    runner_peaks, runner_exit_peaks = [], []
+    bare_peaks: dict[str, list[int]] = {name: [] for name in bares}
     for _ in range(args.repeat):
         side = run_side(client, image, runner, bare_dir, args)
         doc, failure = runner_document(side)
@@ -150,20 +157,25 @@ def measure(
             return {"tasks": n, "failed": "the runner read no cgroup peak"}
         runner_peaks.append(window_peak)
         runner_exit_peaks.append(side["peak_bytes"])
-        side = run_side(client, image, bare, bare_dir, args)
-        if "failed" in side or side["rc"] != 0:
-            why = side.get("failed") or f"exit {side['rc']}"
-            return {"tasks": n, "failed": f"bare: {why}: {side.get('stderr_tail', '')}"}
-        bare_peaks.append(side["peak_bytes"])
-    runner_mib, bare_mib = statistics.median(runner_peaks) / MIB, statistics.median(bare_peaks) / MIB
+        for name, program in bares.items():
+            side = run_side(client, image, program, bare_dir, args)
+            if "failed" in side or side["rc"] != 0:
+                why = side.get("failed") or f"exit {side['rc']}"
+                return {"tasks": n, "failed": f"{name}: {why}: {side.get('stderr_tail', '')}"}
+            bare_peaks[name].append(side["peak_bytes"])
+    runner_mib = statistics.median(runner_peaks) / MIB
+    bare_mib, bare_stamps_mib = (statistics.median(bare_peaks[name]) / MIB for name in bares)
     return {
         "tasks": n,
         "runner_peak_mib": runner_mib,
         "bare_peak_mib": bare_mib,
+        "bare_stamps_peak_mib": bare_stamps_mib,
         "ratio": runner_mib / bare_mib,
+        "ratio_beyond_stamps": runner_mib / bare_stamps_mib,
         "runner_peaks_mib": [p / MIB for p in runner_peaks],
         "runner_exit_peaks_mib": [p / MIB for p in runner_exit_peaks],
-        "bare_peaks_mib": [p / MIB for p in bare_peaks],
+        "bare_peaks_mib": [p / MIB for p in bare_peaks["bare"]],
+        "bare_stamps_peaks_mib": [p / MIB for p in bare_peaks["bare_stamps"]],
     }
 
 
@@ -171,18 +183,28 @@ def geometric_mean(values: list[float]) -> float | None:
     return math.exp(statistics.fmean(math.log(v) for v in values)) if values else None
 
 
-def table(rows: list[dict[str, Any]], mean: float | None) -> str:
-    lines = [f"{'tasks':>9}  {'runner MiB':>10}  {'bare MiB':>9}  {'ratio':>6}"]
+def table(rows: list[dict[str, Any]], mean: float | None, mean_beyond_stamps: float | None) -> str:
+    header = (
+        ("tasks", 9),
+        ("runner MiB", 10),
+        ("bare MiB", 9),
+        ("bare+stamps MiB", 15),
+        ("ratio", 6),
+        ("beyond stamps", 13),
+    )
+    lines = ["  ".join(f"{name:>{width}}" for name, width in header)]
     for row in rows:
         if "failed" in row:
             lines.append(f"{row['tasks']:>9}  failed: {row['failed']}")
             continue
         lines.append(
-            f"{row['tasks']:>9}  {row['runner_peak_mib']:>10.1f}  {row['bare_peak_mib']:>9.1f}  {row['ratio']:>6.3f}"
+            f"{row['tasks']:>9}  {row['runner_peak_mib']:>10.1f}  {row['bare_peak_mib']:>9.1f}"
+            f"  {row['bare_stamps_peak_mib']:>15.1f}  {row['ratio']:>6.3f}  {row['ratio_beyond_stamps']:>13.3f}"
         )
-    if mean is not None:
+    if mean is not None and mean_beyond_stamps is not None:
         verdict = "within" if mean <= TARGET_RATIO else "over"
         lines.append(f"geometric mean of the ratios: {mean:.3f} ({verdict} the {TARGET_RATIO} target)")
+        lines.append(f"geometric mean of runner / (bare + stamps): {mean_beyond_stamps:.3f}")
     return "\n".join(lines)
 
 
@@ -222,7 +244,8 @@ def main() -> None:
             rows.append(measure(client, image, entrypoint, Path(bare_dir), n, args))
             print(f"N={n}: {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     mean = geometric_mean([row["ratio"] for row in rows if "ratio" in row])
-    print(table(rows, mean))
+    mean_beyond_stamps = geometric_mean([row["ratio_beyond_stamps"] for row in rows if "ratio" in row])
+    print(table(rows, mean, mean_beyond_stamps))
     if args.out:
         figures = {
             "image": image,
@@ -233,6 +256,7 @@ def main() -> None:
             "repeat": args.repeat,
             "rows": rows,
             "geometric_mean_ratio": mean,
+            "geometric_mean_ratio_beyond_stamps": mean_beyond_stamps,
         }
         args.out.write_text(json.dumps(figures, indent=2) + "\n")
 

@@ -3,8 +3,12 @@
 // --tasks N, --io-ms D) and the same task body and completion as runners/java (Thread.sleep of one
 // shared Duration; a platform thread per task, or Executors.newVirtualThreadPerTaskExecutor(); a latch
 // counted down by each task), nothing else: no stamps, no window, no document. Never shipped.
+// --stamps adds the runner's three stamp arrays alone (24 bytes per task), allocated before the tasks and held
+// to the end, untouched: what holding them costs the JVM's heap, apart from everything else the runner does
+// (bench/bookkeeping_container.py's third side).
 // Build: javac --release 21 -d OUT bench/bare/Bare.java; run: java -cp OUT Bare --tasks N ...
 
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +30,8 @@ public final class Bare {
         String approach = value(args, "--approach", "virtual-threads");
         int tasks = Integer.parseInt(value(args, "--tasks", "1000"));
         Duration wait = Duration.ofNanos(Math.round(Double.parseDouble(value(args, "--io-ms", "10")) * 1e6));
+        long[][] stamps = java.util.Arrays.asList(args).contains("--stamps")
+                ? new long[][] {new long[tasks], new long[tasks], new long[tasks]} : null;
         CountDownLatch done = new CountDownLatch(tasks);
         Runnable task = () -> {
             try {
@@ -55,5 +61,6 @@ public final class Bare {
                 System.exit(2);
             }
         }
+        Reference.reachabilityFence(stamps);
     }
 }

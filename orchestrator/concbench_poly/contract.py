@@ -151,6 +151,8 @@ class RunnerSpec:
     last_words: tuple[LastWords, ...] = ()
     # Commands run in the runner's folder before any build of it, image or local (cargo vendor).
     prepare: tuple[tuple[str, ...], ...] = ()
+    # What a reader must know to read this runtime's memory figures; the report prints it when it was measured.
+    runtime_memory_note: str | None = None
 
     def runtime(self, name: str | None) -> RuntimeImage:
         """A runtime's image recipe; None: the default runtime."""
@@ -362,6 +364,7 @@ def _runner(language: str, raw: Mapping[str, Any], workloads: set[str], options:
         approaches=tuple(approaches),
         runtime_memory_unit=runtime_memory["unit"],
         runtime_memory_shown=tuple(runtime_memory.get("shown", ())),
+        runtime_memory_note=runtime_memory.get("note"),
         last_words=tuple(LastWords(w["stderr"], w["kind"], w["says"]) for w in raw.get("last_words", ())),
         default_runtime=raw["image"]["default_runtime"],
         runtimes=tuple(
@@ -473,6 +476,7 @@ _SCHEMA: dict[str, Any] = {
                         "properties": {
                             "unit": {"enum": ["bytes", "count"]},
                             "shown": {"type": "array", "items": _TEXT},
+                            "note": _TEXT,
                         },
                     },
                     "image": {

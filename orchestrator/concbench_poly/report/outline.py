@@ -211,4 +211,15 @@ def method_lines(summary: Summary) -> tuple[str, ...]:
         "V8's and Go's warm-up happen inside the window as they do for a user's first request; nothing is "
         "warmed up out of sight (the warm-up runs are whole runs, saved and left out of the figures)."
     )
+    lines += runtime_memory_notes(summary)
     return tuple(lines)
+
+
+def runtime_memory_notes(summary: Summary) -> tuple[str, ...]:
+    """The contract's note on reading a runtime's memory figures, for each language the summary measured."""
+    measured = {c.case.language for c in summary.cases}
+    return tuple(
+        f"{runner.display_name} memory: {runner.runtime_memory_note}"
+        for runner in contract().runners
+        if runner.language in measured and runner.runtime_memory_note
+    )

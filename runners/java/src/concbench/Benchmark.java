@@ -61,10 +61,20 @@ final class Benchmark {
         final ThreadIndex threadIndex = new ThreadIndex();
         /** One Runnable for every thread-per-task task: it finds its index from its thread's id. */
         final Runnable taskOfThread;
-        // io: D, read by the io task of a thread per task (a field: captured by its lambda, it took a slot
-        // in the parked frame); else null
-        private final Duration ioWait;
+        /**
+         * A task thread's failure path for what its task does not catch itself (the io task of a thread per
+         * task catches only InterruptedException: see ioTaskOfThread). Records the failure, counts down,
+         * never throws. Every task thread gets it (adoptTaskThread).
+         */
+        final Thread.UncaughtExceptionHandler taskOfThreadFailure;
         long t0; // set before the first submission; Thread.start / Executor.execute publish it
+
+        /**
+         * The window whose io tasks of a thread per task stamp (stampStarted, stampFinished), so that their
+         * lambda carries no window. A process runs one window; tests make and run theirs one at a time. Set
+         * before any of its threads starts (Thread.start publishes it), so a plain field.
+         */
+        private static Window ioWindow;
 
         Window(int tasks, Workloads.Body body, Cgroup cg) {
             this.tasks = tasks;
@@ -76,66 +86,64 @@ final class Benchmark {
             this.body = body;
             this.done = new CountDownLatch(tasks);
             this.cg = cg;
-            this.ioWait = body instanceof Workloads.Io io ? io.waitDuration() : null;
-            this.taskOfThread = body instanceof Workloads.Io io ? ioTaskOfThread()
+            this.taskOfThreadFailure = (thread, e) -> {
+                taskFailed(threadIndex.index(thread.threadId()), e);
+                done.countDown();
+            };
+            this.taskOfThread = body instanceof Workloads.Io io ? ioTaskOfThread(io.waitDuration())
                     : () -> task(threadIndex.index(Thread.currentThread().threadId()));
         }
 
         /**
-         * The io task of a thread per task. A virtual thread that sleeps keeps its frames in a heap stack
-         * chunk until it wakes, so every byte of the frame that calls Thread.sleep costs each waiting task
-         * (100 bytes are 100 MB at 1M virtual threads). So that frame keeps nothing across the sleep but
-         * the window, and does nothing but calls: the stamps look their task's index up from the thread,
-         * before and after the sleep, in calls that have returned when it parks. As C1 compiles it, which
-         * is how the first tens of thousands of tasks park, its frame is then the bare program's
-         * (bench/bare/Bare.java: 112 bytes with Java 21 and 25; keeping i across the sleep in a finally
-         * made it 208; ParkedFrameTest). The steps are task(i)'s with Io's body.
+         * The io task of a thread per task: the bare program's task (bench/bare/Bare.java), the same lambda
+         * over the same two captured values, plus a call before and after the sleep that stamps. A virtual
+         * thread that sleeps keeps its frames in a heap stack chunk until it wakes, so every byte of the
+         * frame that calls Thread.sleep costs each waiting task (100 bytes are 100 MB at 1M virtual
+         * threads), and that frame is then the bare program's:
+         * - C1 (tier 3, how the first tens of thousands of tasks park): 112 bytes with Java 21 and 25. The
+         *   stamps look their task's index up from the thread, in calls that have returned when it parks
+         *   (keeping i across the sleep in a finally made it 208; ParkedFrameTest).
+         * - C2, which inlines the whole path from Continuation.enter into one frame: 144 bytes with Java 21
+         *   (128 with Java 25; tests/runners/test_java_parked_frame.py). Each of these cost it 16 bytes, measured:
+         *   an instance lambda reading the window's fields, a captured window, a catch of Throwable, any
+         *   call in the catch but the bare program's re-interrupt. In the runner's container that was 36 MB
+         *   of stack chunks at 1M tasks. So the stamps find the window in a static field, and what the task
+         *   does not catch goes to its thread's taskOfThreadFailure, which records it and counts down.
+         * An interrupted sleep (nothing interrupts the tasks but a test) leaves its task without a finished
+         * stamp, which checkStamps reports after the window.
          */
-        private Runnable ioTaskOfThread() {
+        private Runnable ioTaskOfThread(Duration wait) {
+            ioWindow = this;
+            CountDownLatch latch = done;
             return () -> {
                 try {
                     stampStarted();
-                    Thread.sleep(ioWait);
+                    Thread.sleep(wait);
                     stampFinished();
-                } catch (Throwable e) {
-                    taskOfThreadFailed(e); // never throws
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                done.countDown(); // not in a finally: one costs this frame 32 bytes
+                latch.countDown();
             };
         }
 
-        // The io task's stamps, each larger than C1 inlines (35 bytes of bytecode; these are 36, with
-        // the check), so that none of their values takes a slot in the io task's frame: hence two
-        // near-copies, not one method taking the array (passing it costs that frame 16 bytes).
-        private void stampStarted() {
-            long now = System.nanoTime() - t0;
-            int i = threadIndex.index(Thread.currentThread().threadId());
-            requireTask(i);
-            started[i] = now;
+        // The io task's stamps, each larger than C1 inlines (35 bytes of bytecode), so that none of their
+        // values takes a slot in the io task's C1 frame: hence two near-copies, not one method taking the
+        // array (passing it costs that frame 16 bytes).
+        private static void stampStarted() {
+            Window w = ioWindow;
+            long now = System.nanoTime() - w.t0;
+            int i = w.threadIndex.index(Thread.currentThread().threadId());
+            w.requireTask(i);
+            w.started[i] = now;
         }
 
-        private void stampFinished() {
-            long now = System.nanoTime() - t0;
-            int i = threadIndex.index(Thread.currentThread().threadId());
-            requireTask(i);
-            finished[i] = now;
-        }
-
-        /**
-         * taskFailed for the io task of a thread per task, which looks its index up only now. The steps
-         * are taskFailed's, written out: called with one argument and larger than C1 inlines, it adds
-         * nothing to the io task's frame (the shared two-argument call added 16 bytes to it).
-         */
-        private void taskOfThreadFailed(Throwable e) {
-            try {
-                int i = threadIndex.index(Thread.currentThread().threadId());
-                if (failure.get() == null) {
-                    Map<String, Object> at = AtFailure.collectSafely(cg);
-                    failure.compareAndSet(null, new Failure(kindOf(e), "task " + i + " of " + tasks + " failed: " + e, at, e));
-                }
-            } catch (Throwable recording) {
-                // as in taskFailed
-            }
+        private static void stampFinished() {
+            Window w = ioWindow;
+            long now = System.nanoTime() - w.t0;
+            int i = w.threadIndex.index(Thread.currentThread().threadId());
+            w.requireTask(i);
+            w.finished[i] = now;
         }
 
         /** An index outside the window (a ThreadIndex bug) fails the task instead of another array's slot. */
@@ -222,7 +230,7 @@ final class Benchmark {
                 @Override
                 public void submit(Window w, int i) {
                     Thread thread = new Thread(w.taskOfThread);
-                    expectIndex(w, thread, i);
+                    adoptTaskThread(w, thread, i);
                     thread.start();
                 }
 
@@ -237,18 +245,22 @@ final class Benchmark {
         };
     }
 
-    /** Records the new thread of task i, which must be the next in creation order. */
-    private static void expectIndex(Window w, Thread thread, int i) {
+    /**
+     * Makes a new, unstarted thread task i's: records it for its index (it must be the next in creation
+     * order) and gives it the window's failure path for what its task does not catch.
+     */
+    static void adoptTaskThread(Window w, Thread thread, int i) {
         int index = w.threadIndex.add(thread.threadId());
         if (index != i) {
             throw new IllegalStateException("the thread of task " + i + " was numbered as task " + index);
         }
+        thread.setUncaughtExceptionHandler(w.taskOfThreadFailure);
     }
 
     /**
      * Executors.newVirtualThreadPerTaskExecutor() is newThreadPerTaskExecutor(Thread.ofVirtual().factory());
-     * this is the same executor, with a factory that records each new thread's id for its task's index
-     * (the executor calls it on the submitting thread, before it starts the thread).
+     * this is the same executor, with a factory that adopts each new thread as its task's (adoptTaskThread;
+     * the executor calls it on the submitting thread, before it starts the thread).
      */
     static Launcher virtualThreadPerTask() {
         ThreadFactory virtualThreads = Thread.ofVirtual().factory();
@@ -257,7 +269,7 @@ final class Benchmark {
             private int task;
             private final ExecutorService executor = Executors.newThreadPerTaskExecutor(runnable -> {
                 Thread thread = virtualThreads.newThread(runnable);
-                expectIndex(window, thread, task);
+                adoptTaskThread(window, thread, task);
                 return thread;
             });
 

@@ -125,26 +125,53 @@ final class FailureTest {
         checkErrorDocument(res, Benchmark.ERR_KIND_OUT_OF_MEMORY);
     }
 
+    /** Starts n task threads of w as the launchers make them (adoptTaskThread), numbered 0 to n - 1. */
+    static Thread[] startTaskThreads(Benchmark.Window w, int n) {
+        Thread[] threads = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            threads[i] = new Thread(w.taskOfThread);
+            Benchmark.adoptTaskThread(w, threads[i], i);
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+        return threads;
+    }
+
     /**
-     * The io task of a thread per task records its failure under its own index, found from its
-     * thread, and still counts down: here task 1's sleep is interrupted.
+     * An interrupted sleep of the io task of a thread per task (task 1 of 3) leaves that task without a
+     * finished stamp: it still counts down, and checkStamps fails the run naming it.
      */
     static void testInterruptedIoTaskOfAThread() throws Exception {
         Benchmark.Window w = new Benchmark.Window(3, new Workloads.Io(Stats.waitNs(200)), Cgroup.self());
         w.t0 = System.nanoTime();
-        Thread[] threads = new Thread[3];
-        for (int i = 0; i < threads.length; i++) {
-            threads[i] = new Thread(w.taskOfThread);
-            Check.equal(w.threadIndex.add(threads[i].threadId()), i, "thread index");
-            threads[i].start();
-        }
+        Thread[] threads = startTaskThreads(w, 3);
         threads[1].interrupt();
         Check.isTrue(w.done.await(30, TimeUnit.SECONDS), "the interrupted task counts down too");
-        Benchmark.Failure f = w.failure.get();
-        Check.isTrue(f != null && f.message().startsWith("task 1 of 3 failed: java.lang.InterruptedException"), "failure: " + f);
-        Check.equal(Benchmark.kindOf(f.cause()), Benchmark.ERR_KIND_INTERNAL, "kind");
         Check.isTrue(w.finished[0] >= w.started[0] + Stats.waitNs(200) && w.finished[2] > 0, "the others finished");
         Check.equal(w.finished[1], 0L, "the interrupted task has no finished stamp");
+        String bad = Benchmark.checkStamps(w);
+        Check.isTrue(bad != null && bad.startsWith("peak_running: interval 1 ends before it begins"), "checkStamps: " + bad);
+    }
+
+    /**
+     * What the io task of a thread per task does not catch goes to its thread's failure path, which records
+     * it under the thread's index and counts down: here a second thread adopted by a window of one task,
+     * whose stamp finds no task of the window.
+     */
+    static void testIoTaskOfAThreadThatThrows() throws Exception {
+        Benchmark.Window w = new Benchmark.Window(1, new Workloads.Io(Stats.waitNs(50)), Cgroup.self());
+        w.t0 = System.nanoTime();
+        Thread[] threads = startTaskThreads(w, 2);
+        for (Thread t : threads) {
+            t.join(30_000);
+            Check.isTrue(!t.isAlive(), "a task thread did not end: " + t);
+        }
+        Benchmark.Failure f = w.failure.get();
+        Check.isTrue(f != null && f.message().startsWith("task 1 of 1 failed: java.lang.IllegalStateException")
+                && f.message().contains("runs no task of this window (index 1)"), "failure: " + f);
+        Check.equal(w.done.getCount(), 0L, "both threads counted down");
+        Check.isTrue(w.finished[0] >= w.started[0] + Stats.waitNs(50), "task 0 finished");
     }
 
     /** An N beyond one Java array is accepted on the command line and refused at run time, with a document. */

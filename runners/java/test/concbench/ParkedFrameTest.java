@@ -21,7 +21,9 @@ import javax.tools.ToolProvider;
  * from it: the JVM annotates some methods ("[sp+0x70]  (sp of caller)"; Java 21 all, Java 25 not
  * every one without a disassembler), else it is the "sub rsp, n" after the verified entry point plus
  * the return address and the saved rbp. The runner's frame must be no larger than the bare program's.
- * x86-64 only (the entry code is read as x86-64); elsewhere it says so and checks nothing.
+ * x86-64 only (the entry code is read as x86-64); elsewhere it says so and checks nothing. C2's frame,
+ * where the two programs differ with Java 21 but not with Java 25, is checked in the runner's image by
+ * tests/runners/test_java_parked_frame.py.
  */
 final class ParkedFrameTest {
     private ParkedFrameTest() {}
