@@ -7,7 +7,7 @@ heap of 1/64 of the limit, and its cgroup peak is a staircase in N: each full co
 from what is live at that moment, and the peak jumps by a whole young generation when the last tasks'
 allocation overflows it. A few MB of startup heap move those steps (the bare program with 5 MB of garbage
 allocated before its tasks goes from 170 to 205 MiB at 100,000 tasks), so one N says little about the
-runner's own bytes. This bench therefore runs both sides over a grid of N, in the same image, with the same
+runner's own bytes. This bench therefore runs three programs over a grid of N, in the same image, with the same
 JVM flags (the image's entrypoint), the same limits and the same core, one after the other:
   runner: the image's entrypoint with --workload io --approach virtual-threads --tasks N --io-ms D;
   bare:   the same `java` and flags with -cp /bare Bare (bench/bare/Bare.java, compiled --release 21 by the
@@ -19,7 +19,7 @@ the report would show it: the runner's is its document's memory.cgroup_peak_byte
 its window, before its statistics and its document; the bare program's is read inside the container after it
 exited (it does nothing after its tasks). The container's peak at the runner's exit is kept in the JSON too.
 Medians over --repeat runs. Per N the table shows
-the three and two ratios: runner / bare, and runner / (bare + stamps), what the runner adds beyond its stamps; the
+the three peaks and two ratios: runner / bare, and runner / (bare + stamps), what the runner adds beyond its stamps; the
 last lines are their geometric means over the grid, which the staircase moves less than any single N (target for
 the first <= 1.05, as for the host bench). A runner run that does not exit 0
 with a status "ok" document makes its N "failed". Prints figures; asserts nothing.
@@ -217,7 +217,7 @@ def main() -> None:
     )
     parser.add_argument("--io-ms", type=float, default=10_000.0, help="the wait D in ms (every task alive at once)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each side per N; the median counts")
-    parser.add_argument("--cpu", type=int, default=0, help="the one core both sides' containers are pinned to")
+    parser.add_argument("--cpu", type=int, default=0, help="the one core every side's containers are pinned to")
     parser.add_argument("--memory", default="4g", help="the containers' memory limit (swap none)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds before a side counts as failed")
     parser.add_argument("--image", help="a Java image tag to use as it is (default: this tree's, built if missing)")

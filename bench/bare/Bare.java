@@ -2,7 +2,7 @@
 // runner's task costs without the runner. Same command line shape (--approach threads|virtual-threads,
 // --tasks N, --io-ms D) and the same task body and completion as runners/java (Thread.sleep of one
 // shared Duration; a platform thread per task, or Executors.newVirtualThreadPerTaskExecutor(); a latch
-// counted down by each task), nothing else: no stamps, no window, no document. Never shipped.
+// counted down by each task), nothing else by default: no stamps, no window, no document. Never shipped.
 // --stamps adds the runner's three stamp arrays alone (24 bytes per task), allocated before the tasks and held
 // to the end, untouched: what holding them costs the JVM's heap, apart from everything else the runner does
 // (bench/bookkeeping_container.py's third side).

@@ -8,14 +8,17 @@ JVM the runner ships with, where they can differ (Java 21: 160 bytes against the
 task took the bare program's shape; Java 25: 128 either way, so the host suite cannot see it).
 
 Each side runs in the image, pinned to one core as `all` runs it, with 200,000 tasks, and prints its compiled
-Continuation.enter (-XX:CompileCommand=print); Java 21 annotates each frame as "[sp+0x90]  (sp of caller)".
+Continuation.enter (-XX:CompileCommand=print; Java 21 annotates each frame as "[sp+0x90]  (sp of caller)") and
+what C2 inlined into it (PrintInlining): the comparison counts only when each side's task lambda is inlined there,
+so that the frames compared are the ones its sleeping tasks keep.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
-import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,8 @@ ATTEMPTS = 3
 # "Compiled method (c2) 2267  884   !   4       jdk.internal.vm.Continuation::enter (19 bytes)", then the frame.
 COMPILATION = re.compile(r"^Compiled method \(c\d\)\s+\d+\s+\d+\s+[!%sbn ]*?(\d)\s+\S+::", re.MULTILINE)
 FRAME = re.compile(r"\[sp\+0x([0-9a-f]+)\]\s+\(sp of caller\)")
+RUNNER_TASK = "concbench.Benchmark$Window::lambda$ioTaskOfThread$"
+BARE_TASK = "Bare::lambda$main$"
 
 
 def frames_at_tier(output: str, tier: int) -> list[int]:
@@ -44,34 +49,38 @@ def frames_at_tier(output: str, tier: int) -> list[int]:
     for begin, end in itertools.pairwise(starts):
         block = output[begin:end]
         header = COMPILATION.match(block)
+        if header is None or int(header.group(1)) != tier:
+            continue
         frame = FRAME.search(block)
-        if header and int(header.group(1)) == tier and frame:
-            frames.append(int(frame.group(1), 16))
+        assert frame is not None, f"no '[sp+0x..] (sp of caller)' in a tier-{tier} compilation:\n{block[:2000]}"
+        frames.append(int(frame.group(1), 16))
     return frames
 
 
+def inlined(output: str, method: str) -> bool:
+    """Whether PrintInlining says C2 inlined `method` (a prefix of its name) somewhere in this output."""
+    return any(method in line and "inline (hot)" in line for line in output.splitlines())
+
+
 def compile_bare(into: Path) -> None:
-    """bench/bare/Bare.java for Java 21, by the JDK runners/java/jdk.sh picks, readable by the image's user."""
-    found = subprocess.run(
-        ["sh", "-c", '. ./jdk.sh && echo "$jdk_bin"'],
-        cwd=ROOT / "runners/java",
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    jdk_bin = found.stdout.strip()
-    if not jdk_bin:
-        pytest.skip("no JDK >= 21 on this machine to compile bench/bare/Bare.java")
-    subprocess.run(
-        [f"{jdk_bin}/javac", "--release", "21", "-d", str(into), str(ROOT / "bench/bare/Bare.java")], check=True
-    )
+    """bench/bare/Bare.java for Java 21, as the bookkeeping benches compile it, readable by the image's user."""
+    spec = importlib.util.spec_from_file_location("bench_bookkeeping", ROOT / "bench/bookkeeping.py")
+    assert spec is not None and spec.loader is not None
+    bookkeeping = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bookkeeping  # its dataclasses look their module up there
+    spec.loader.exec_module(bookkeeping)
+    try:
+        bookkeeping.compile_java_bare(into)
+    except SystemExit as exc:  # its way of saying no JDK >= 21 is here
+        pytest.skip(str(exc))
     into.chmod(0o755)
     for path in into.iterdir():
         path.chmod(0o644)
 
 
-def c2_frame(docker_client: Any, image: str, program: list[str], bare_dir: Path) -> int:
-    """Continuation.enter's C2 frame in a container of `image` running `program`; up to ATTEMPTS runs."""
+def c2_frame(docker_client: Any, image: str, program: list[str], task: str, bare_dir: Path) -> int:
+    """Continuation.enter's C2 frame, with `task` inlined into it, in a container of `image` running `program`;
+    up to ATTEMPTS runs."""
     entrypoint = docker_client.images.get(image).attrs["Config"]["Entrypoint"]
     java, flags = entrypoint[0], entrypoint[1 : entrypoint.index("-jar")]
     command = [
@@ -79,6 +88,7 @@ def c2_frame(docker_client: Any, image: str, program: list[str], bare_dir: Path)
         "-XX:+UnlockDiagnosticVMOptions",
         "-XX:CompileCommand=quiet",
         "-XX:CompileCommand=print,jdk.internal.vm.Continuation::enter",
+        "-XX:CompileCommand=PrintInlining,jdk.internal.vm.Continuation::enter",
         *program,
         "--approach",
         "virtual-threads",
@@ -107,9 +117,11 @@ def c2_frame(docker_client: Any, image: str, program: list[str], bare_dir: Path)
             remove_quietly(container)
         assert status["StatusCode"] == 0, output[-2000:]
         frames = frames_at_tier(output, C2_TIER)
-        if frames:
+        if frames and inlined(output, task):
             return max(frames)
-    raise AssertionError(f"Continuation.enter was not compiled by C2 in {ATTEMPTS} runs:\n{output[-2000:]}")
+    raise AssertionError(
+        f"Continuation.enter was not compiled by C2 with {task} inlined in {ATTEMPTS} runs:\n{output[-2000:]}"
+    )
 
 
 def test_frames_at_tier_reads_each_compilation() -> None:
@@ -123,6 +135,17 @@ def test_frames_at_tier_reads_each_compilation() -> None:
     assert frames_at_tier(output, 4) == [0xA0]
     assert frames_at_tier(output, 3) == [0x50]
     assert frames_at_tier(output, 2) == []
+    with pytest.raises(AssertionError, match="no '\\[sp"):
+        frames_at_tier("Compiled method (c2) 1  2   !   4       a.B::c (1 bytes)\n", 4)
+
+
+def test_inlined_reads_print_inlining() -> None:
+    output = (
+        "  @ 4   concbench.Benchmark$Window::lambda$ioTaskOfThread$0 (25 bytes)   inline (hot)\n"
+        "  @ 8   Bare::lambda$main$0 (19 bytes)   too big\n"
+    )
+    assert inlined(output, RUNNER_TASK)
+    assert not inlined(output, BARE_TASK)
 
 
 def test_io_task_parks_with_the_bare_programs_c2_frame(
@@ -132,6 +155,7 @@ def test_io_task_parks_with_the_bare_programs_c2_frame(
     bare_dir.mkdir()
     compile_bare(bare_dir)
     image = runner_images["java"].tag
-    runner = c2_frame(docker_client, image, ["-cp", "/app/runner.jar", "concbench.Main", "--workload", "io"], bare_dir)
-    bare = c2_frame(docker_client, image, ["-cp", "/bare", "Bare"], bare_dir)
+    runner_program = ["-cp", "/app/runner.jar", "concbench.Main", "--workload", "io"]
+    runner = c2_frame(docker_client, image, runner_program, RUNNER_TASK, bare_dir)
+    bare = c2_frame(docker_client, image, ["-cp", "/bare", "Bare"], BARE_TASK, bare_dir)
     assert runner <= bare, f"the runner's io task parks with a C2 frame of {runner} bytes, the bare program's {bare}"

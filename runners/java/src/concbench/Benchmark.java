@@ -48,7 +48,7 @@ final class Benchmark {
      * monotonic clock, 24 bytes per task, each slot written by its own task only; a fourth, woke,
      * for mixed only), the latch the window waits on and the first failure.
      */
-    static final class Window {
+    static final class Window implements Thread.UncaughtExceptionHandler {
         final long[] submitted, started, finished;
         final long[] woke; // mixed: right after the task's wait returned, before its CPU work; else null
         final Workloads.Body body;
@@ -61,20 +61,7 @@ final class Benchmark {
         final ThreadIndex threadIndex = new ThreadIndex();
         /** One Runnable for every thread-per-task task: it finds its index from its thread's id. */
         final Runnable taskOfThread;
-        /**
-         * A task thread's failure path for what its task does not catch itself (the io task of a thread per
-         * task catches only InterruptedException: see ioTaskOfThread). Records the failure, counts down,
-         * never throws. Every task thread gets it (adoptTaskThread).
-         */
-        final Thread.UncaughtExceptionHandler taskOfThreadFailure;
         long t0; // set before the first submission; Thread.start / Executor.execute publish it
-
-        /**
-         * The window whose io tasks of a thread per task stamp (stampStarted, stampFinished), so that their
-         * lambda carries no window. A process runs one window; tests make and run theirs one at a time. Set
-         * before any of its threads starts (Thread.start publishes it), so a plain field.
-         */
-        private static Window ioWindow;
 
         Window(int tasks, Workloads.Body body, Cgroup cg) {
             this.tasks = tasks;
@@ -86,12 +73,26 @@ final class Benchmark {
             this.body = body;
             this.done = new CountDownLatch(tasks);
             this.cg = cg;
-            this.taskOfThreadFailure = (thread, e) -> {
-                taskFailed(threadIndex.index(thread.threadId()), e);
-                done.countDown();
-            };
             this.taskOfThread = body instanceof Workloads.Io io ? ioTaskOfThread(io.waitDuration())
                     : () -> task(threadIndex.index(Thread.currentThread().threadId()));
+        }
+
+        /**
+         * Every task thread has its window as its uncaught-exception handler (adoptTaskThread): the failure path
+         * for what its task does not catch (the io task of a thread per task catches only InterruptedException),
+         * and how the io task's stamps find their window, through a field every Thread has. Records the failure
+         * and counts down; never throws. Whatever reaches it escaped its task before the task counted down
+         * (after that only the JDK's executor bookkeeping runs on the thread).
+         */
+        @Override
+        public void uncaughtException(Thread thread, Throwable e) {
+            taskFailed(threadIndex.index(thread.threadId()), e);
+            done.countDown();
+        }
+
+        /** The window of the current task thread (see uncaughtException). */
+        private static Window ofCurrentThread() {
+            return (Window) Thread.currentThread().getUncaughtExceptionHandler();
         }
 
         /**
@@ -104,16 +105,15 @@ final class Benchmark {
          *   stamps look their task's index up from the thread, in calls that have returned when it parks
          *   (keeping i across the sleep in a finally made it 208; ParkedFrameTest).
          * - C2, which inlines the whole path from Continuation.enter into one frame: 144 bytes with Java 21
-         *   (128 with Java 25; tests/runners/test_java_parked_frame.py). Each of these cost it 16 bytes, measured:
-         *   an instance lambda reading the window's fields, a captured window, a catch of Throwable, any
-         *   call in the catch but the bare program's re-interrupt. In the runner's container that was 36 MB
-         *   of stack chunks at 1M tasks. So the stamps find the window in a static field, and what the task
-         *   does not catch goes to its thread's taskOfThreadFailure, which records it and counts down.
+         *   (128 with Java 25; tests/runners/test_java_parked_frame.py). Each of these cost it 16 bytes,
+         *   measured: an instance lambda reading the window's fields, a captured window, a catch of
+         *   Throwable, any call in the catch but the re-interrupt: 16 MB at 1M sleeping tasks. So the stamps
+         *   find the window from their thread (ofCurrentThread), and what the task does not catch goes to
+         *   its thread's handler, the window's uncaughtException, which records it and counts down.
          * An interrupted sleep (nothing interrupts the tasks but a test) leaves its task without a finished
          * stamp, which checkStamps reports after the window.
          */
         private Runnable ioTaskOfThread(Duration wait) {
-            ioWindow = this;
             CountDownLatch latch = done;
             return () -> {
                 try {
@@ -131,7 +131,7 @@ final class Benchmark {
         // values takes a slot in the io task's C1 frame: hence two near-copies, not one method taking the
         // array (passing it costs that frame 16 bytes).
         private static void stampStarted() {
-            Window w = ioWindow;
+            Window w = ofCurrentThread();
             long now = System.nanoTime() - w.t0;
             int i = w.threadIndex.index(Thread.currentThread().threadId());
             w.requireTask(i);
@@ -139,7 +139,7 @@ final class Benchmark {
         }
 
         private static void stampFinished() {
-            Window w = ioWindow;
+            Window w = ofCurrentThread();
             long now = System.nanoTime() - w.t0;
             int i = w.threadIndex.index(Thread.currentThread().threadId());
             w.requireTask(i);
@@ -254,7 +254,7 @@ final class Benchmark {
         if (index != i) {
             throw new IllegalStateException("the thread of task " + i + " was numbered as task " + index);
         }
-        thread.setUncaughtExceptionHandler(w.taskOfThreadFailure);
+        thread.setUncaughtExceptionHandler(w);
     }
 
     /**
@@ -352,7 +352,7 @@ final class Benchmark {
         // would reshape the heap the window starts from (Serial GC shrinks it), which a user's program
         // does not do, and the window's peak then follows the regrowth (host bench: 8% above a bare
         // program at 100k and 1M virtual threads with it, 1-4% without; in a 4 GiB container the
-        // runner is over the budget either way, which is open: runners/README.md, "Java").
+        // peak follows where Serial GC's steps fall either way: runners/README.md, "Java").
         boolean hwmReset = ProcFs.resetPeakRss();
         ProcFs.Status before = ProcFs.readStatus();
         if (before == null) {
@@ -454,10 +454,16 @@ final class Benchmark {
     }
 
     /**
-     * While the stamps are paired by task: every task ends after it started and after it was
-     * submitted; for mixed, it woke between its start and its end.
+     * While the stamps are paired by task: every task that started has a finished stamp, and ends after
+     * it started and after it was submitted; for mixed, it woke between its start and its end.
      */
     static String checkStamps(Window w) {
+        for (int i = 0; i < w.tasks; i++) {
+            if (w.finished[i] == 0 && w.started[i] > 0) { // a finished stamp is never 0 once the start's is not
+                return "task " + i + " of " + w.tasks + " has no finished stamp: it was interrupted, or its failure"
+                        + " could not be recorded";
+            }
+        }
         String bad = Stats.checkIntervals(w.started, w.finished);
         if (bad != null) {
             return "peak_running: " + bad;
