@@ -46,7 +46,8 @@ final class Benchmark {
     /**
      * The state the tasks share: three preallocated stamp arrays (offsets in ns from t0 on the
      * monotonic clock, 24 bytes per task, each slot written by its own task only; a fourth, woke,
-     * for mixed only), the latch the window waits on and the first failure.
+     * for mixed only), the latch the window waits on and the first failure. It is also the
+     * uncaught-exception handler of every task thread (uncaughtException).
      */
     static final class Window implements Thread.UncaughtExceptionHandler {
         final long[] submitted, started, finished;
