@@ -244,6 +244,14 @@ def compile_java_bare(into: Path) -> str:
     return jdk_bin
 
 
+def compile_java_bare_for_image(into: Path) -> None:
+    """compile_java_bare, readable by a runner image's unprivileged user, which gets `into` mounted read-only."""
+    compile_java_bare(into)
+    into.chmod(0o755)
+    for path in into.iterdir():
+        path.chmod(0o644)
+
+
 def _contract_build(language: str, binary: Path) -> list[str]:
     """The contract's local build of a runner into `binary`; returns its local command line."""
     from concbench_poly.contract import contract

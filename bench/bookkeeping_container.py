@@ -48,7 +48,7 @@ from typing import Any
 
 import docker
 import requests
-from bookkeeping import compile_java_bare
+from bookkeeping import compile_java_bare_for_image
 
 from concbench_poly.config import MANAGED_LABEL
 from concbench_poly.execution.docker_engine import connect, remove_quietly
@@ -62,14 +62,6 @@ DEFAULT_GRID = (80_000, 90_000, 100_000, 110_000, 120_000, 140_000)
 PEAK_FILES = ("/sys/fs/cgroup/memory.peak", "/sys/fs/cgroup/memory/memory.max_usage_in_bytes")
 # Markers between the parts of a container's output (the program's stdout can be a whole JSON document).
 RC, PEAK, OUT = "@@rc=", "@@peak=", "@@stdout"
-
-
-def compile_bare(into: Path) -> None:
-    """Bare.class for Java 21 (the image's JVM), readable by the image's unprivileged user."""
-    compile_java_bare(into)
-    into.chmod(0o755)
-    for path in into.iterdir():
-        path.chmod(0o644)
 
 
 def shell_line(program: list[str]) -> str:
@@ -237,7 +229,7 @@ def main() -> None:
     if "-jar" not in entrypoint:
         parser.error(f"--image {image}: its entrypoint {entrypoint} is not `java FLAGS -jar JAR`")
     with tempfile.TemporaryDirectory(prefix="concbench-bare-java-") as bare_dir:
-        compile_bare(Path(bare_dir))
+        compile_java_bare_for_image(Path(bare_dir))
         rows = []
         for n in grid:
             started = time.monotonic()

@@ -63,19 +63,16 @@ def inlined(output: str, method: str) -> bool:
 
 
 def compile_bare(into: Path) -> None:
-    """bench/bare/Bare.java for Java 21, as the bookkeeping benches compile it, readable by the image's user."""
+    """bench/bare/Bare.java for Java 21, readable in the image, as bench/bookkeeping_container.py compiles it."""
     spec = importlib.util.spec_from_file_location("bench_bookkeeping", ROOT / "bench/bookkeeping.py")
     assert spec is not None and spec.loader is not None
     bookkeeping = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = bookkeeping  # its dataclasses look their module up there
     spec.loader.exec_module(bookkeeping)
     try:
-        bookkeeping.compile_java_bare(into)
+        bookkeeping.compile_java_bare_for_image(into)
     except SystemExit as exc:  # its way of saying no JDK >= 21 is here
         pytest.skip(str(exc))
-    into.chmod(0o755)
-    for path in into.iterdir():
-        path.chmod(0o644)
 
 
 def c2_frame(docker_client: Any, image: str, program: list[str], task: str, bare_dir: Path) -> int:
